@@ -35,7 +35,7 @@ var (
 // an internal error whose text never reaches a page.
 func classify(err error) (*httpError, validate.Errors) {
 	var he *httpError
-	var throttled *account.ThrottledError
+	var throttled account.ThrottledError
 	switch {
 	case errors.As(err, &he):
 		return he, nil
@@ -49,6 +49,8 @@ func classify(err error) (*httpError, validate.Errors) {
 		return errNotFound, nil
 	case errors.Is(err, account.ErrConflict):
 		return errConflict, nil
+	case errors.Is(err, account.ErrInvalidReset):
+		return &httpError{http.StatusGone, "invalid_reset", "error.invalid_reset"}, nil
 	}
 	if fields, ok := validate.As(err); ok {
 		return &httpError{http.StatusUnprocessableEntity, "validation_failed", "error.validation_failed"}, fields

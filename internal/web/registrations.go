@@ -94,7 +94,7 @@ func (s *Server) findRegistration(r *http.Request, q store.Querier) (account.Reg
 	if err != nil {
 		return account.Registration{}, err
 	}
-	reg, err := account.GetRegistration(r.Context(), q, id)
+	reg, err := account.RegistrationByID(r.Context(), q, id)
 	if err != nil {
 		return reg, err
 	}

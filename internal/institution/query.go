@@ -1,0 +1,171 @@
+package institution
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/meded/meded/internal/geo"
+	"github.com/meded/meded/internal/namekey"
+	"github.com/meded/meded/internal/store"
+	"github.com/meded/meded/internal/validate"
+)
+
+const columns = `id, kind, name_zh, name_en, parent_id, country, region, city, founded, time_zone, created_at, updated_at`
+
+// Get returns one institution.
+func Get(ctx context.Context, q store.Querier, id int64) (Institution, error) {
+	i, err := get(ctx, q, id, false)
+	if err != nil {
+		return Institution{}, fmt.Errorf("institution %d: load: %w", id, err)
+	}
+	return i, nil
+}
+
+// get loads an institution, locking its row on PostgreSQL when forUpdate is
+// set so a concurrent update cannot slip between the read and the write.
+func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Institution, error) {
+	query := `SELECT ` + columns + ` FROM institutions WHERE id = ?`
+	if forUpdate && q.Dialect() == store.Postgres {
+		query += ` FOR UPDATE`
+	}
+	i, err := scan(q.QueryRow(ctx, query, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Institution{}, ErrNotFound
+	}
+	return i, err
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scan(s scanner) (Institution, error) {
+	var i Institution
+	var parent, founded sql.NullInt64
+	err := s.Scan(&i.ID, &i.Kind, &i.NameZH, &i.NameEN, &parent, &i.Country, &i.Region, &i.City,
+		&founded, &i.TimeZone, &i.CreatedAt, &i.UpdatedAt)
+	i.ParentID, i.Founded = parent.Int64, int(founded.Int64)
+	i.CreatedAt, i.UpdatedAt = i.CreatedAt.UTC(), i.UpdatedAt.UTC()
+	return i, err
+}
+
+// ListFilter narrows and orders List. Zero fields do not filter.
+type ListFilter struct {
+	Query     string // matched against names (and their pinyin), city and region
+	Kind      string
+	Country   string
+	Continent geo.Continent
+	ParentID  int64 // direct children of this institution
+	// IDs limits the list to these institutions (a user's scope): nil means
+	// all, an empty non-nil slice none.
+	IDs []int64
+	// Sort is "name" (the default), "-name", "created", "-created" or "country".
+	Sort string
+	// Limit caps the page (0 or less: no cap); Offset skips rows before it.
+	Limit, Offset int
+}
+
+var sortOrders = map[string]string{
+	"":         "sort_key, id",
+	"name":     "sort_key, id",
+	"-name":    "sort_key DESC, id DESC",
+	"created":  "created_at, id",
+	"-created": "created_at DESC, id DESC",
+	"country":  "country, sort_key, id",
+}
+
+// SortChoices are the accepted values of ListFilter.Sort.
+var SortChoices = []string{"name", "-name", "created", "-created", "country"}
+
+// List returns one page of institutions and how many match in all. An
+// unknown Sort is refused with a field error on "sort".
+func List(ctx context.Context, q store.Querier, f ListFilter) ([]Institution, int, error) {
+	order, ok := sortOrders[f.Sort]
+	if !ok {
+		return nil, 0, validate.Field("sort", "error.invalid_choice", strings.Join(SortChoices, ", "))
+	}
+	var where []string
+	var args []any
+	add := func(cond string, vs ...any) { where = append(where, cond); args = append(args, vs...) }
+	if strings.TrimSpace(f.Query) != "" {
+		add(`search_text LIKE ? ESCAPE '\'`, namekey.LikePattern(f.Query))
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.Country != "" {
+		add("country = ?", strings.ToUpper(strings.TrimSpace(f.Country)))
+	}
+	if f.Continent != "" {
+		codes := geo.CodesOn(f.Continent)
+		if len(codes) == 0 {
+			return nil, 0, nil
+		}
+		add("country IN ("+marks(len(codes))+")", anys(codes)...)
+	}
+	if f.ParentID != 0 {
+		add("parent_id = ?", f.ParentID)
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, 0, nil
+		}
+		add("id IN ("+marks(len(f.IDs))+")", anys(f.IDs)...)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM institutions`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("institution: count: %w", err)
+	}
+	page, pageArgs := pageClause(f.Limit, f.Offset)
+	list, err := query(ctx, q, `SELECT `+columns+` FROM institutions`+cond+` ORDER BY `+order+page, append(args, pageArgs...)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("institution: list: %w", err)
+	}
+	return list, total, nil
+}
+
+func query(ctx context.Context, q store.Querier, sql string, args ...any) ([]Institution, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Institution
+	for rows.Next() {
+		i, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// pageClause returns LIMIT and OFFSET for a page. SQLite accepts OFFSET only
+// after a LIMIT, so an uncapped page with an offset gets the largest one.
+func pageClause(limit, offset int) (string, []any) {
+	offset = max(offset, 0)
+	switch {
+	case limit > 0:
+		return " LIMIT ? OFFSET ?", []any{limit, offset}
+	case offset > 0:
+		return " LIMIT ? OFFSET ?", []any{int64(math.MaxInt64), offset}
+	}
+	return "", nil
+}
+
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}

@@ -1,0 +1,181 @@
+package person
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/meded/meded/internal/namekey"
+	"github.com/meded/meded/internal/store"
+	"github.com/meded/meded/internal/validate"
+)
+
+const columns = `id, name_zh, name_en, gender, title, category, institution_id, department_id,
+	staff_number, phone, email, national_id, created_at, updated_at`
+
+// Get returns one person.
+func Get(ctx context.Context, q store.Querier, id int64) (Person, error) {
+	p, err := get(ctx, q, id, false)
+	if err != nil {
+		return Person{}, fmt.Errorf("person %d: load: %w", id, err)
+	}
+	return p, nil
+}
+
+// get loads a person, locking the row on PostgreSQL when forUpdate is set
+// so that a concurrent update cannot slip between the read and the write.
+func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Person, error) {
+	query := `SELECT ` + columns + ` FROM people WHERE id = ?`
+	if forUpdate && q.Dialect() == store.Postgres {
+		query += ` FOR UPDATE`
+	}
+	p, err := scan(q.QueryRow(ctx, query, id))
+	if isNoRows(err) {
+		return Person{}, ErrNotFound
+	}
+	return p, err
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scan(s scanner) (Person, error) {
+	var p Person
+	var department sql.NullInt64
+	var staff, phone, email, nationalID sql.NullString
+	err := s.Scan(&p.ID, &p.NameZH, &p.NameEN, &p.Gender, &p.Title, &p.Category, &p.InstitutionID, &department,
+		&staff, &phone, &email, &nationalID, &p.CreatedAt, &p.UpdatedAt)
+	p.DepartmentID = department.Int64
+	p.StaffNumber, p.Phone, p.Email, p.NationalID = staff.String, phone.String, email.String, nationalID.String
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	return p, err
+}
+
+func query(ctx context.Context, q store.Querier, sql string, args ...any) ([]Person, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		p, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ListFilter narrows and orders List. Zero fields do not filter.
+type ListFilter struct {
+	Query string // matched against names (and their pinyin), staff number, phone and email
+	// InstitutionIDs limits the list to people of these institutions (a
+	// user's scope): nil means all, an empty non-nil slice none.
+	InstitutionIDs []int64
+	InstitutionID  int64
+	DepartmentID   int64
+	Category       string
+	Title          string
+	// Sort is "name" (the default), "-name", "staff_number", "created" or "-created".
+	Sort string
+	// Limit caps the page (0 or less: no cap); Offset skips rows before it.
+	Limit, Offset int
+}
+
+// SortChoices are the accepted values of ListFilter.Sort.
+var SortChoices = []string{"name", "-name", "staff_number", "created", "-created"}
+
+func sortOrder(sort string, d store.Dialect) (string, bool) {
+	switch sort {
+	case "", "name":
+		return "sort_key, id", true
+	case "-name":
+		return "sort_key DESC, id DESC", true
+	case "staff_number":
+		// Byte order on both dialects (PostgreSQL would otherwise use the
+		// database's collation), and people without a number last on both.
+		collate := ""
+		if d == store.Postgres {
+			collate = ` COLLATE "C"`
+		}
+		return "CASE WHEN staff_number IS NULL THEN 1 ELSE 0 END, staff_number" + collate + ", sort_key, id", true
+	case "created":
+		return "created_at, id", true
+	case "-created":
+		return "created_at DESC, id DESC", true
+	}
+	return "", false
+}
+
+// List returns one page of people and how many match in all. An unknown
+// Sort is refused with a field error on "sort".
+func List(ctx context.Context, q store.Querier, f ListFilter) ([]Person, int, error) {
+	order, ok := sortOrder(f.Sort, q.Dialect())
+	if !ok {
+		return nil, 0, validate.Field("sort", "error.invalid_choice", strings.Join(SortChoices, ", "))
+	}
+	var where []string
+	var args []any
+	add := func(cond string, vs ...any) { where = append(where, cond); args = append(args, vs...) }
+	if strings.TrimSpace(f.Query) != "" {
+		add(`search_text LIKE ? ESCAPE '\'`, namekey.LikePattern(f.Query))
+	}
+	if f.InstitutionIDs != nil {
+		if len(f.InstitutionIDs) == 0 {
+			return nil, 0, nil
+		}
+		add("institution_id IN ("+marks(len(f.InstitutionIDs))+")", anys(f.InstitutionIDs)...)
+	}
+	if f.InstitutionID != 0 {
+		add("institution_id = ?", f.InstitutionID)
+	}
+	if f.DepartmentID != 0 {
+		add("department_id = ?", f.DepartmentID)
+	}
+	if f.Category != "" {
+		add("category = ?", f.Category)
+	}
+	if f.Title != "" {
+		add("title = ?", f.Title)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM people`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("person: count: %w", err)
+	}
+	page, pageArgs := pageClause(f.Limit, f.Offset)
+	list, err := query(ctx, q, `SELECT `+columns+` FROM people`+cond+` ORDER BY `+order+page, append(args, pageArgs...)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("person: list: %w", err)
+	}
+	return list, total, nil
+}
+
+// pageClause returns LIMIT and OFFSET for a page. SQLite accepts OFFSET only
+// after a LIMIT, so an uncapped page with an offset gets the largest one.
+func pageClause(limit, offset int) (string, []any) {
+	offset = max(offset, 0)
+	switch {
+	case limit > 0:
+		return " LIMIT ? OFFSET ?", []any{limit, offset}
+	case offset > 0:
+		return " LIMIT ? OFFSET ?", []any{int64(math.MaxInt64), offset}
+	}
+	return "", nil
+}
+
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
