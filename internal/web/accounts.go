@@ -41,8 +41,15 @@ func (s *Server) loadManagedAccount(r *http.Request) (account.Account, error) {
 	return a, errNotFound
 }
 
+// grantInScope checks that the principal may hand out (or take back) g on
+// an account it already manages: the admin any role, an education office the
+// roles of officeGrantable inside its own institutions. A learner role has no
+// scope of its own; managing the account is enough.
 func (s *Server) grantInScope(r *http.Request, g account.Grant) error {
 	p := visitOf(r).principal
+	if !g.Role.Valid() {
+		return fieldErr("role", "error.invalid_choice", rolesText())
+	}
 	if p.Has(account.Admin) {
 		return nil
 	}
@@ -52,9 +59,12 @@ func (s *Server) grantInScope(r *http.Request, g account.Grant) error {
 	if g.DepartmentID != 0 && g.InstitutionID == 0 {
 		d, err := institution.GetDepartment(r.Context(), s.db, g.DepartmentID)
 		if err != nil {
-			return err
+			return fieldErr("department_id", "error.no_such_record")
 		}
 		g.InstitutionID = d.InstitutionID
+	}
+	if g.Role == account.Learner && g.InstitutionID == 0 {
+		return nil
 	}
 	if g.InstitutionID == 0 || !p.InInstitution(g.InstitutionID, account.EducationOffice) {
 		return errForbidden
@@ -113,14 +123,14 @@ func (s *Server) accountNew(w http.ResponseWriter, r *http.Request) error {
 
 // accountRequest is the body of POST /api/v1/accounts and the account form.
 type accountRequest struct {
-	PersonID           int64          `json:"person_id"`
-	Username           string         `json:"username"`
-	Email              string         `json:"email"`
-	Phone              string         `json:"phone"`
-	DisplayName        string         `json:"display_name"`
-	Locale             string         `json:"locale"`
-	Password           string         `json:"password"`
-	MustChangePassword bool           `json:"must_change_password"`
+	PersonID           int64           `json:"person_id"`
+	Username           string          `json:"username"`
+	Email              string          `json:"email"`
+	Phone              string          `json:"phone"`
+	DisplayName        string          `json:"display_name"`
+	Locale             string          `json:"locale"`
+	Password           string          `json:"password"`
+	MustChangePassword bool            `json:"must_change_password"`
 	Grants             []account.Grant `json:"grants"`
 }
 
@@ -399,4 +409,12 @@ func (s *Server) apiGrantRemove(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+func rolesText() string {
+	names := make([]string, len(account.Roles))
+	for i, r := range account.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }

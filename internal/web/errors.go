@@ -114,7 +114,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, errNotFound)
 }
 
-func fieldErr(field, key string) error { return validate.Field(field, key) }
+func fieldErr(field, key string, args ...any) error { return validate.Field(field, key, args...) }
 
 func asFields(err error) (validate.Errors, bool) { return validate.As(err) }
 

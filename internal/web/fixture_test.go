@@ -26,7 +26,7 @@ type fixture struct {
 	db     *store.DB
 	server *web.Server
 	http   *httptest.Server
-	ids    map[string]int64          // placeholders used in request paths
+	ids    map[string]int64           // placeholders used in request paths
 	logins map[string]account.Account // by role name, plus "other"
 }
 
@@ -98,13 +98,18 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 			return err
 		}
 		f.ids["acct"], f.ids["grant"] = acct.ID, acct.Grants[0].ID
+		second, err := account.AddGrant(ctx, tx, sys, acct.ID, account.Grant{Role: account.Lecturer, InstitutionID: hospital.ID})
+		if err != nil {
+			return err
+		}
+		f.ids["grant2"] = second.ID
 		otherAcct, err := account.Create(ctx, tx, sys, account.NewAccount{PersonID: f.ids["otherperson"], Username: "o001", Password: fixturePassword,
 			Grants: []account.Grant{{Role: account.Learner}}})
 		if err != nil {
 			return err
 		}
 		f.ids["otheracct"] = otherAcct.ID
-		for _, h := range []string{"reg", "reg2"} {
+		for _, h := range []string{"reg", "reg2", "reg3", "reg4"} {
 			reg, err := account.Register(ctx, tx, account.RegistrationInput{NameZH: "进修" + h, Email: h + "@example.org", Category: "physician",
 				Title: "junior", Password: fixturePassword, InstitutionID: hospital.ID, InstitutionName: "县医院"})
 			if err != nil {

@@ -12,11 +12,11 @@ import (
 )
 
 type profilePage struct {
-	Account     account.Account
-	Person      *person.Person
-	Tokens      []account.Token
-	NewToken    string
-	MustChange  bool
+	Account    account.Account
+	Person     *person.Person
+	Tokens     []account.Token
+	NewToken   string
+	MustChange bool
 }
 
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, newToken string, formErr error) error {

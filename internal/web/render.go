@@ -24,7 +24,7 @@ type pageSet struct {
 }
 
 var templateFuncs = template.FuncMap{
-	"key": func(prefix string, value any) string { return prefix + "." + fmt.Sprint(value) },
+	"key":   func(prefix string, value any) string { return prefix + "." + fmt.Sprint(value) },
 	"list3": func(a, b, c string) []string { return []string{a, b, c} },
 	"has": func(list []string, s string) bool {
 		for _, x := range list {
@@ -270,7 +270,7 @@ func redirectFlash(w http.ResponseWriter, r *http.Request, path, flash string) e
 // pager describes one page of a list.
 type pager struct {
 	Page, Pages, Total, Size int
-	Prev, Next             string
+	Prev, Next               string
 }
 
 const pageSize = 50

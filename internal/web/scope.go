@@ -107,4 +107,3 @@ func decodeJSON(r *http.Request, v any) error {
 	}
 	return nil
 }
-
