@@ -184,3 +184,20 @@ func (f *fixture) do(role, method, path, contentType, body string) *http.Respons
 }
 
 func sqliteFixture(t testing.TB) *fixture { return newFixture(t, storetest.SQLite(t)) }
+
+func (f *fixture) doWithCookie(c *http.Cookie, method, path string) *http.Response {
+	f.t.Helper()
+	req, err := http.NewRequest(method, f.http.URL+f.path(path), nil)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if c != nil {
+		req.AddCookie(c)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return resp
+}

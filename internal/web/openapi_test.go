@@ -47,13 +47,23 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // against the OpenAPI document, and returns the status and body.
 func (f *fixture) apiCall(t *testing.T, role, method, path, body string) (int, []byte) {
 	t.Helper()
+	return f.apiCallLang(t, role, "", method, path, body)
+}
+
+// apiCallLang is apiCall with an Accept-Language header.
+func (f *fixture) apiCallLang(t *testing.T, role, lang, method, path, body string) (int, []byte) {
+	t.Helper()
 	router, err := gorillamux.NewRouter(f.server.OpenAPI())
 	if err != nil {
 		t.Fatal(err)
 	}
+	body = f.path(body)
 	req, err := http.NewRequest(method, f.http.URL+f.path(path), strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
