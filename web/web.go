@@ -1,6 +1,6 @@
 // Package web embeds MedEd's HTML templates and static files, so the binary
 // carries its whole interface. It sits at the repository root because
-// go:embed cannot reach into parent directories.
+// the embed directive cannot reach into parent directories.
 package web
 
 import "embed"

@@ -27,7 +27,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := visitOf(r)
 	login, next := r.PostForm.Get("login"), safeNext(r.PostForm.Get("next"))
+	release, err := s.hashSlot(r)
+	if err != nil {
+		return err
+	}
 	acct, err := account.Authenticate(r.Context(), s.db, login, r.PostForm.Get("password"), v.ip, s.cfg.Throttle)
+	release()
 	if err != nil {
 		he, _ := classify(err)
 		if he.status >= 500 {
@@ -95,3 +100,13 @@ func (s *Server) actor(r *http.Request) audit.Actor {
 }
 
 var errBadForm = &httpError{http.StatusBadRequest, "bad_request", "error.bad_form"}
+
+// hashSlot waits for a free password-check slot; the caller releases it.
+func (s *Server) hashSlot(r *http.Request) (release func(), err error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+}

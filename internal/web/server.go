@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,6 +49,10 @@ type Server struct {
 	metrics *metrics
 	routes  []route
 	mux     *http.ServeMux
+	// hashSlots bounds concurrent password checks: each argon2id check takes
+	// about 19 MiB and 40 ms of a core, so a login rush queues here instead
+	// of exhausting memory.
+	hashSlots chan struct{}
 }
 
 // New builds a server; it fails when a template or the API document does not load.
@@ -78,7 +83,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, cat: cfg.Catalog, pages: pages, api: doc}
+	s := &Server{cfg: cfg, db: cfg.DB, log: cfg.Logger, cat: cfg.Catalog, pages: pages, api: doc,
+		hashSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 	s.metrics, err = newMetrics(cfg.Registry, cfg.DB)
 	if err != nil {
 		return nil, err
