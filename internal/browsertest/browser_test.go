@@ -182,11 +182,15 @@ func (r *run) exec(t *testing.T) {
 		r.fatalf(st.URL, "still on the login page after logging in as %q", r.login.login)
 	}
 	r.check(st, status)
-	r.screenshot(st.URL)
+	r.screenshot(st.URL, "")
 
 	for _, link := range r.menuLinks(st) {
 		st, status := r.open(link)
 		r.check(st, status)
+		// Every page on a phone, for a person to look at in test-artifacts.
+		if r.vp.mobile && st.Page != nil {
+			r.screenshot(st.URL, *st.Page)
+		}
 	}
 
 	r.logout()
@@ -404,7 +408,7 @@ func (r *run) menuLinks(st pageState) []string {
 	return links
 }
 
-func (r *run) screenshot(at string) {
+func (r *run) screenshot(at, page string) {
 	r.t.Helper()
 	ctx, cancel := r.stepCtx()
 	defer cancel()
@@ -412,7 +416,11 @@ func (r *run) screenshot(at string) {
 	if err != nil {
 		r.fatalf(at, "screenshot: %s", r.stepErr(err))
 	}
-	name := filepath.Join(r.screens, fmt.Sprintf("%s-%s-%d.png", r.role, r.lang, r.vp.width))
+	base := fmt.Sprintf("%s-%s-%d", r.role, r.lang, r.vp.width)
+	if page != "" {
+		base += "-" + page
+	}
+	name := filepath.Join(r.screens, base+".png")
 	if err := os.WriteFile(name, png, 0o644); err != nil {
 		r.t.Fatal(err)
 	}

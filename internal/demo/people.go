@@ -22,7 +22,7 @@ var namedPeople = []struct {
 
 var (
 	surnames = []string{"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"}
-	given    = []string{"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "红", "晓东", "海燕", "志强", "丹"}
+	given    = []string{"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "霞", "平", "刚", "文", "华", "红", "丹", "浩", "宇", "欣", "怡", "婷", "晨"}
 )
 
 // staffPlan says how many generated staff each department of the Hangzhou
@@ -61,7 +61,7 @@ func (b *builder) loadPeople() error {
 		for i := 0; i < plan.count; i++ {
 			n++
 			in := person.Input{
-				NameZH:        surnames[(n*7)%len(surnames)] + given[(n*13)%len(given)],
+				NameZH:        demoName(n),
 				Gender:        []string{"female", "male"}[n%2],
 				Title:         titlesByRank[(n*5)%len(titlesByRank)],
 				Category:      plan.category,
@@ -116,11 +116,38 @@ func (b *builder) loadAccounts() error {
 	return nil
 }
 
+// pendingRegistrations are outside learners waiting for the office's review.
+var pendingRegistrations = []account.RegistrationInput{
+	{NameZH: "秦雨", Email: "qinyu@county-hospital.example", Phone: "13905810001", InstitutionName: "淳安县第一人民医院", Category: "physician", Title: "intermediate"},
+	{NameEN: "Nguyen Van An", Email: "an.nguyen@hospital.example", InstitutionName: "Bach Mai Hospital", Category: "physician", Title: "junior"},
+}
+
+func (b *builder) loadRegistrations() error {
+	for _, in := range pendingRegistrations {
+		in.InstitutionID, in.Password = b.ids["zju1h"], Password
+		if _, err := account.Register(b.ctx, b.tx, in); err != nil {
+			return fmt.Errorf("registration %s: %w", in.Email, err)
+		}
+	}
+	return nil
+}
+
 func (b *builder) load() error {
-	for _, step := range []func() error{b.loadInstitutions, b.loadPeople, b.loadAccounts} {
+	for _, step := range []func() error{b.loadInstitutions, b.loadPeople, b.loadAccounts, b.loadRegistrations} {
 		if err := step(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// demoName makes the nth staff member's name: a common surname and a one- or
+// two-character given name, spread so that few names repeat.
+func demoName(n int) string {
+	h := uint32(n)*2654435761 + 12345 // Knuth's multiplicative hash: deterministic, well spread
+	name := surnames[h%uint32(len(surnames))] + given[(h>>8)%uint32(len(given))]
+	if (h>>16)%3 != 0 {
+		name += given[(h>>20)%uint32(len(given))]
+	}
+	return name
 }

@@ -3,6 +3,7 @@ package person
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -75,10 +76,13 @@ type ListFilter struct {
 	// InstitutionIDs limits the list to people of these institutions (a
 	// user's scope): nil means all, an empty non-nil slice none.
 	InstitutionIDs []int64
-	InstitutionID  int64
-	DepartmentID   int64
-	Category       string
-	Title          string
+	// DepartmentIDs, when non-nil, further limits the list to these
+	// departments (a department reviewer's scope); empty non-nil means none.
+	DepartmentIDs []int64
+	InstitutionID int64
+	DepartmentID  int64
+	Category      string
+	Title         string
 	// Sort is "name" (the default), "-name", "staff_number", "created" or "-created".
 	Sort string
 	// Limit caps the page (0 or less: no cap); Offset skips rows before it.
@@ -129,6 +133,12 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Person, int, er
 		}
 		add("institution_id IN ("+marks(len(f.InstitutionIDs))+")", anys(f.InstitutionIDs)...)
 	}
+	if f.DepartmentIDs != nil {
+		if len(f.DepartmentIDs) == 0 {
+			return nil, 0, nil
+		}
+		add("department_id IN ("+marks(len(f.DepartmentIDs))+")", anys(f.DepartmentIDs)...)
+	}
 	if f.InstitutionID != 0 {
 		add("institution_id = ?", f.InstitutionID)
 	}
@@ -178,4 +188,18 @@ func anys[T any](vs []T) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// TimeZone returns the time zone of the person's institution, in which
+// their pages show times.
+func TimeZone(ctx context.Context, q store.Querier, personID int64) (string, error) {
+	var zone string
+	err := q.QueryRow(ctx, `SELECT i.time_zone FROM people p JOIN institutions i ON i.id = p.institution_id WHERE p.id = ?`, personID).Scan(&zone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("person %d: time zone: %w", personID, err)
+	}
+	return zone, nil
 }

@@ -7,12 +7,11 @@ import (
 
 	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/audit"
-	"github.com/meded/meded/internal/i18n"
 )
 
 func auditFilter(r *http.Request) audit.Filter {
 	q := r.URL.Query()
-	loc := i18n.Zone("")
+	loc := visitOf(r).zone
 	day := func(k string) time.Time {
 		t, err := time.ParseInLocation("2006-01-02", q.Get(k), loc)
 		if err != nil {

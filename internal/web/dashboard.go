@@ -20,7 +20,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	if p.Has(peopleReaders...) {
 		page.ShowPeople = true
-		if _, page.People, err = person.List(ctx, s.db, person.ListFilter{InstitutionIDs: scopeOf(p, peopleReaders...), Limit: 1}); err != nil {
+		f := person.ListFilter{Limit: 1}
+		peopleScope(p, &f)
+		if _, page.People, err = person.List(ctx, s.db, f); err != nil {
 			return err
 		}
 		if _, page.Institutions, err = institution.List(ctx, s.db, institution.ListFilter{Limit: 1}); err != nil {

@@ -70,6 +70,13 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 		if _, err := mk("otherperson", "王芳", other.ID, 0, "O001"); err != nil {
 			return err
 		}
+		surgery, err := institution.CreateDepartment(ctx, tx, sys, hospital.ID, institution.DepartmentInput{NameZH: "外科", NameEN: "Surgery"})
+		if err != nil {
+			return err
+		}
+		if _, err := mk("surgeon", "刘洋", hospital.ID, surgery.ID, "H003"); err != nil {
+			return err
+		}
 		grants := map[string]account.Grant{
 			"admin":               {Role: account.Admin},
 			"education_office":    {Role: account.EducationOffice, InstitutionID: home.ID},

@@ -131,8 +131,10 @@ func (s *Server) institutionShow(w http.ResponseWriter, r *http.Request) error {
 	if page.Departments, err = institution.Departments(ctx, s.db, id); err != nil {
 		return err
 	}
-	if p.Has(peopleReaders...) && inScope(scopeOf(p, peopleReaders...), id) {
-		if _, page.PeopleCount, err = person.List(ctx, s.db, person.ListFilter{InstitutionID: id, Limit: 1}); err != nil {
+	if p.Has(peopleReaders...) {
+		f := person.ListFilter{InstitutionID: id, Limit: 1}
+		peopleScope(p, &f)
+		if _, page.PeopleCount, err = person.List(ctx, s.db, f); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/i18n"
+	"github.com/meded/meded/internal/person"
 )
 
 const (
@@ -24,6 +25,7 @@ type visit struct {
 	principal *account.Principal // nil when nobody is signed in
 	session   string             // the session token, when signed in by cookie
 	ip        string
+	zone      *time.Location // where the sender's institution is; times are shown there
 	info      *requestInfo
 }
 
@@ -33,7 +35,7 @@ func visitOf(r *http.Request) *visit {
 	if v, ok := r.Context().Value(visitKey{}).(*visit); ok {
 		return v
 	}
-	return &visit{lang: i18n.Chinese, info: &requestInfo{}}
+	return &visit{lang: i18n.Chinese, info: &requestInfo{}, zone: i18n.Zone("")}
 }
 
 // requestInfo carries facts found deep in the chain back to the outer
@@ -84,11 +86,17 @@ func (s *Server) withVisit(next http.Handler) http.Handler {
 				return
 			}
 		}
+		v.zone = i18n.Zone("")
 		if signedIn {
 			v.principal, err = account.LoadPrincipal(r.Context(), s.db, acct)
 			if err != nil {
 				s.fail(w, r, err)
 				return
+			}
+			if acct.PersonID != 0 {
+				if name, err := person.TimeZone(r.Context(), s.db, acct.PersonID); err == nil {
+					v.zone = i18n.Zone(name)
+				}
 			}
 		}
 		choice := ""

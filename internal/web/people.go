@@ -12,15 +12,17 @@ import (
 	"github.com/meded/meded/internal/store"
 )
 
-func peopleFilter(r *http.Request, scope []int64) person.ListFilter {
+func peopleFilter(r *http.Request) person.ListFilter {
 	q := r.URL.Query()
 	_, limit, offset := pageOf(r)
-	return person.ListFilter{
-		Query: strings.TrimSpace(q.Get("q")), InstitutionIDs: scope,
+	f := person.ListFilter{
+		Query:         strings.TrimSpace(q.Get("q")),
 		InstitutionID: queryID(r, "institution_id"), DepartmentID: queryID(r, "department_id"),
 		Category: q.Get("category"), Title: q.Get("title"), Sort: q.Get("sort"),
 		Limit: limit, Offset: offset,
 	}
+	peopleScope(visitOf(r).principal, &f)
+	return f
 }
 
 func personInput(f url.Values) person.Input {
@@ -94,7 +96,7 @@ type personListPage struct {
 
 func (s *Server) personList(w http.ResponseWriter, r *http.Request) error {
 	p := visitOf(r).principal
-	f := peopleFilter(r, scopeOf(p, peopleReaders...))
+	f := peopleFilter(r)
 	people, total, err := person.List(r.Context(), s.db, f)
 	if err != nil {
 		return err
@@ -239,7 +241,7 @@ func (s *Server) personSubmit(w http.ResponseWriter, r *http.Request, id int64) 
 
 func (s *Server) apiPersonList(w http.ResponseWriter, r *http.Request) error {
 	p := visitOf(r).principal
-	f := peopleFilter(r, scopeOf(p, peopleReaders...))
+	f := peopleFilter(r)
 	f.Limit, f.Offset = apiPage(r)
 	people, total, err := person.List(r.Context(), s.db, f)
 	if err != nil {

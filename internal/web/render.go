@@ -193,7 +193,7 @@ func (s *Server) newPage(r *http.Request, name string, data any) *pageData {
 	p := &pageData{
 		Lang: v.lang, Languages: i18n.Languages, Page: name, Path: r.URL.Path, Next: r.URL.RequestURI(),
 		Demo: s.cfg.Demo, Principal: v.principal, Menu: menuFor(v.principal, r.URL.Path),
-		Data: data, cat: s.cat, loc: i18n.Zone(""), Form: url.Values{},
+		Data: data, cat: s.cat, loc: v.zone, Form: url.Values{},
 	}
 	if f := r.URL.Query().Get("flash"); strings.HasPrefix(f, "flash.") && s.cat.Has(v.lang, f) {
 		p.Flash = f

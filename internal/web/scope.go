@@ -57,12 +57,35 @@ func canCreateInstitution(p *account.Principal, in institution.Input) bool {
 	return p.Has(account.PartnershipOffice) && slices.Contains(outsideKinds, in.Kind)
 }
 
-// canSeePerson: staff who read people in the person's institution, and the person themself.
+// institutionWideReaders read every person of the institutions in their
+// scope; a department reviewer reads only the people of their departments.
+var institutionWideReaders = []account.Role{account.Admin, account.EducationOffice, account.ProjectDirector,
+	account.PartnershipOffice, account.Auditor}
+
+// peopleScope narrows a people list to what p may read.
+func peopleScope(p *account.Principal, f *person.ListFilter) {
+	if p.Has(institutionWideReaders...) {
+		f.InstitutionIDs = scopeOf(p, institutionWideReaders...)
+		return
+	}
+	f.InstitutionIDs = scopeOf(p, account.DepartmentReviewer)
+	f.DepartmentIDs = p.Departments(account.DepartmentReviewer)
+	if f.DepartmentIDs == nil {
+		f.DepartmentIDs = []int64{}
+	}
+}
+
+// canSeePerson: staff who read people in the person's institution (or, for a
+// department reviewer, department), and the person themself.
 func canSeePerson(p *account.Principal, per person.Person) bool {
 	if p.Account.PersonID != 0 && p.Account.PersonID == per.ID {
 		return true
 	}
-	return p.Has(peopleReaders...) && inScope(scopeOf(p, peopleReaders...), per.InstitutionID)
+	if p.Has(institutionWideReaders...) && inScope(scopeOf(p, institutionWideReaders...), per.InstitutionID) {
+		return true
+	}
+	return p.Has(account.DepartmentReviewer) && per.DepartmentID != 0 &&
+		slices.Contains(p.Departments(account.DepartmentReviewer), per.DepartmentID)
 }
 
 func canEditPeopleIn(p *account.Principal, institutionID int64) bool {

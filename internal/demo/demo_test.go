@@ -1,0 +1,52 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/meded/meded/internal/account"
+	"github.com/meded/meded/internal/demo"
+	"github.com/meded/meded/internal/institution"
+	"github.com/meded/meded/internal/person"
+	"github.com/meded/meded/internal/store"
+	"github.com/meded/meded/internal/store/storetest"
+)
+
+func TestDemoLoadsEveryRoleAndTheContextInstitutions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		loaded, current, err := demo.Ensure(ctx, db)
+		if err != nil || !loaded || !current {
+			t.Fatalf("Ensure: loaded %v current %v err %v", loaded, current, err)
+		}
+		for _, l := range demo.Logins() {
+			a, err := account.Authenticate(ctx, db, l.Login, l.Password, "127.0.0.1", account.DefaultThrottle)
+			if err != nil {
+				t.Errorf("%s (%s) cannot sign in: %v", l.Login, l.Role, err)
+				continue
+			}
+			p, err := account.LoadPrincipal(ctx, db, a)
+			if err != nil || !p.Has(l.Role) {
+				t.Errorf("%s does not hold %s: %v", l.Login, l.Role, err)
+			}
+		}
+		for _, name := range []string{"Chongqing Medical University", "College of Biomedical Engineering", "Chongqing Health Center for Women and Children",
+			"West China School of Public Health", "Xi'an Jiaotong University", "National University of Singapore", "Zhejiang University School of Medicine"} {
+			if _, n, err := institution.List(ctx, db, institution.ListFilter{Query: name}); err != nil || n == 0 {
+				t.Errorf("demo lacks %q (%v)", name, err)
+			}
+		}
+		bme, _, _ := institution.List(ctx, db, institution.ListFilter{Query: "College of Biomedical Engineering"})
+		if len(bme) != 1 || bme[0].Founded != 2002 {
+			t.Errorf("College of Biomedical Engineering: %+v, want one founded in 2002", bme)
+		}
+		if _, n, _ := person.List(ctx, db, person.ListFilter{}); n < 250 {
+			t.Errorf("demo has %d people, want a hospital's worth", n)
+		}
+		// Loading again is a no-op.
+		loaded, current, err = demo.Ensure(ctx, db)
+		if err != nil || loaded || !current {
+			t.Errorf("second Ensure: loaded %v current %v err %v", loaded, current, err)
+		}
+	})
+}
