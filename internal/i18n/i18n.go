@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,19 +33,36 @@ type Catalog struct {
 	texts map[string]map[string]string
 }
 
-// Load reads the embedded catalogue files.
+// Load reads the embedded catalogue files, named AREA.LANG.json (one area
+// per domain, so work on two domains never edits the same file). A key
+// defined in two files is an error.
 func Load() (*Catalog, error) {
 	c := &Catalog{texts: map[string]map[string]string{}}
 	for _, lang := range Languages {
-		b, err := catalogFiles.ReadFile("catalog/" + lang + ".json")
+		c.texts[lang] = map[string]string{}
+		files, err := fs.Glob(catalogFiles, "catalog/*."+lang+".json")
 		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", lang, err)
+			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", lang, err)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("i18n: no catalogue for %s", lang)
 		}
-		c.texts[lang] = m
+		for _, file := range files {
+			b, err := catalogFiles.ReadFile(file)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", file, err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", file, err)
+			}
+			for k, v := range m {
+				if _, dup := c.texts[lang][k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q is defined twice", file, k)
+				}
+				c.texts[lang][k] = v
+			}
+		}
 	}
 	return c, nil
 }

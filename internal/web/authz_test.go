@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,15 +20,30 @@ var authzRoles = []string{"anonymous", "admin", "education_office", "department_
 	"lecturer", "partnership_office", "learner", "auditor"}
 
 type authzRow struct {
+	file          string
 	line          int
 	method, route string
 	path, body    string
 	want          []int
 }
 
+// loadAuthzTable reads testdata/authz*.txt: the core table and one per domain.
 func loadAuthzTable(t *testing.T) []authzRow {
 	t.Helper()
-	file, err := os.Open("testdata/authz.txt")
+	names, err := filepath.Glob("testdata/authz*.txt")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no authorization tables: %v", err)
+	}
+	var rows []authzRow
+	for _, name := range names {
+		rows = append(rows, loadAuthzFile(t, name)...)
+	}
+	return rows
+}
+
+func loadAuthzFile(t *testing.T, name string) []authzRow {
+	t.Helper()
+	file, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,13 +57,13 @@ func loadAuthzTable(t *testing.T) []authzRow {
 		}
 		fields := strings.Fields(line)
 		if len(fields) != 4+len(authzRoles) {
-			t.Fatalf("authz.txt:%d: want METHOD PATTERN PATH BODY and %d statuses, got %d fields", n, len(authzRoles), len(fields))
+			t.Fatalf("%s:%d: want METHOD PATTERN PATH BODY and %d statuses, got %d fields", name, n, len(authzRoles), len(fields))
 		}
-		row := authzRow{line: n, method: fields[0], route: fields[1], path: fields[2], body: fields[3]}
+		row := authzRow{file: filepath.Base(name), line: n, method: fields[0], route: fields[1], path: fields[2], body: fields[3]}
 		for _, s := range fields[4:] {
 			code, err := strconv.Atoi(s)
 			if err != nil {
-				t.Fatalf("authz.txt:%d: status %q: %v", n, s, err)
+				t.Fatalf("%s:%d: status %q: %v", name, n, s, err)
 			}
 			row.want = append(row.want, code)
 		}
@@ -70,12 +86,12 @@ func TestAuthorizationTable(t *testing.T) {
 		key := rt.Method + " " + rt.Pattern
 		known[key] = true
 		if !covered[key] {
-			t.Errorf("route %s has no row in testdata/authz.txt", key)
+			t.Errorf("route %s has no row in testdata/authz*.txt", key)
 		}
 	}
 	for key := range covered {
 		if !known[key] {
-			t.Errorf("testdata/authz.txt names %s, which is not a route", key)
+			t.Errorf("testdata/authz*.txt names %s, which is not a route", key)
 		}
 	}
 	var mu sync.Mutex
@@ -102,7 +118,7 @@ func TestAuthorizationTable(t *testing.T) {
 				got[i][col] = resp.StatusCode
 				mu.Unlock()
 				if !*recordAuthz && resp.StatusCode != row.want[col] {
-					t.Errorf("authz.txt:%d %s %s as %s: got %d, want %d", row.line, row.method, row.path, role, resp.StatusCode, row.want[col])
+					t.Errorf("%s:%d %s %s as %s: got %d, want %d", row.file, row.line, row.method, row.path, role, resp.StatusCode, row.want[col])
 				}
 			}
 		})

@@ -126,7 +126,13 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 		}
 		_, tok, err := account.CreateToken(ctx, tx, sys, f.logins["admin"].ID, "admin token", nil)
 		f.ids["token"] = tok.ID
-		return err
+		if err != nil {
+			return err
+		}
+		if err := f.addCME(ctx, tx); err != nil {
+			return err
+		}
+		return f.addPartnership(ctx, tx)
 	})
 	if err != nil {
 		t.Fatalf("fixture: %v", err)

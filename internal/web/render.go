@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -160,18 +161,24 @@ func (p *pageData) Can(roles ...string) bool {
 	return p.Principal.Has(rs...)
 }
 
-var menuRules = []struct {
+// menuRule is one navigation link and who sees it.
+type menuRule struct {
 	key, href string
 	roles     []account.Role // nil: everyone signed in
-}{
+}
+
+var coreMenu = []menuRule{
 	{"dashboard", "/", nil},
 	{"institutions", "/institutions", staffRoles},
 	{"people", "/people", peopleReaders},
 	{"accounts", "/accounts", accountManagers},
 	{"registrations", "/registrations", accountManagers},
 	{"audit", "/audit", auditReaders},
-	{"profile", "/profile", nil},
 }
+
+// menuRules is the whole navigation: the core links, each domain's links,
+// and the profile last.
+var menuRules = slices.Concat(coreMenu[:1], cmeMenu, coreMenu[1:], partnershipMenu, []menuRule{{"profile", "/profile", nil}})
 
 func menuFor(p *account.Principal, path string) []menuItem {
 	if p == nil {

@@ -5,6 +5,13 @@ import "github.com/meded/meded/internal/account"
 // routeTable lists every route with its access rule. The authorization test
 // holds its own hand-written expectations for each of them.
 func (s *Server) routeTable() []route {
+	routes := s.coreRoutes()
+	routes = append(routes, s.cmeRoutes()...)
+	routes = append(routes, s.partnershipRoutes()...)
+	return routes
+}
+
+func (s *Server) coreRoutes() []route {
 	return []route{
 		{"GET", "/healthz", public, s.healthz},
 		{"GET", "/readyz", public, s.readyz},
