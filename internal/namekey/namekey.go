@@ -149,7 +149,11 @@ func fold(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-var accentRemover = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// newAccentRemover makes a transformer per call: a transform.Chain keeps
+// state and is not safe to share between goroutines.
+func newAccentRemover() transform.Transformer {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 // unaccent drops combining marks from Latin letters (é → e). Han text has
 // none, so pinyin passes through unchanged.
@@ -157,7 +161,7 @@ func unaccent(s string) string {
 	if isASCII(s) {
 		return s
 	}
-	out, _, err := transform.String(accentRemover, s)
+	out, _, err := transform.String(newAccentRemover(), s)
 	if err != nil {
 		return s
 	}

@@ -196,3 +196,16 @@ func likeMatch(pattern, text string) bool {
 	}
 	return match(0, 0)
 }
+
+// TestConcurrentUse: names are keyed from many requests at once.
+func TestConcurrentUse(t *testing.T) {
+	done := make(chan string, 8)
+	for i := range 8 {
+		go func() { done <- Search("Zoë Müller", "张伟", string(rune('a'+i))) }()
+	}
+	for range 8 {
+		if got := <-done; !strings.Contains(got, "zoe muller") {
+			t.Errorf("Search = %q, want the unaccented form", got)
+		}
+	}
+}
