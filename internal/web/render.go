@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/meded/meded/internal/account"
+	"github.com/meded/meded/internal/geo"
 	"github.com/meded/meded/internal/i18n"
 	"github.com/meded/meded/internal/validate"
 	webfiles "github.com/meded/meded/web"
@@ -25,8 +26,9 @@ type pageSet struct {
 }
 
 var templateFuncs = template.FuncMap{
-	"key":   func(prefix string, value any) string { return prefix + "." + fmt.Sprint(value) },
-	"list3": func(a, b, c string) []string { return []string{a, b, c} },
+	"key":     func(prefix string, value any) string { return prefix + "." + fmt.Sprint(value) },
+	"list3":   func(a, b, c string) []string { return []string{a, b, c} },
+	"country": func(code, lang string) string { return geo.Name(code, lang) },
 	"has": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
