@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -50,28 +51,46 @@ func CreateForPeople(ctx context.Context, tx *store.Tx, actor audit.Actor, perso
 	return CreateForPeopleWith(ctx, tx, actor, DefaultHasher, personIDs, loginBy, grant)
 }
 
-// CreateForPeopleWith makes an account for each person, in order, logging
-// in by loginBy, with grant and a readable one-time password that must be
+// CreateForPeopleWith plans and applies in one transaction. Callers with
+// many people should call PlanForPeople before opening the transaction, so
+// the slow hashing does not hold SQLite's single writer.
+func CreateForPeopleWith(ctx context.Context, tx *store.Tx, actor audit.Actor, h Hasher, personIDs []int64, loginBy string, grant Grant) ([]BulkResult, error) {
+	plan, err := PlanForPeople(ctx, tx, h, personIDs, loginBy, grant)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Apply(ctx, tx, actor)
+}
+
+// BulkPlan is the reading and hashing half of a bulk creation: who gets
+// which login and one-time password, hashed already.
+type BulkPlan struct {
+	results []BulkResult
+	todo    []Account // the accounts to insert, parallel to todoAt and hashes
+	todoAt  []int     // index into results of each account to insert
+	hashes  []string
+}
+
+// PlanForPeople decides an account for each person, in order, logging in
+// by loginBy, with grant and a readable one-time password that must be
 // changed at first login. People who already have an account, lack that
 // identifier, or whose identifier another account uses are skipped with a
-// reason. Passwords are hashed with h on GOMAXPROCS goroutines before any
-// row is written; the initial passwords exist only in the result.
-func CreateForPeopleWith(ctx context.Context, tx *store.Tx, actor audit.Actor, h Hasher, personIDs []int64, loginBy string, grant Grant) ([]BulkResult, error) {
+// reason. It reads through q and writes nothing; passwords are hashed with h
+// on GOMAXPROCS goroutines. The initial passwords exist only in the result.
+func PlanForPeople(ctx context.Context, q store.Querier, h Hasher, personIDs []int64, loginBy string, grant Grant) (*BulkPlan, error) {
 	var es validate.Errors
 	es.OneOf("login_by", loginBy, LoginByChoices)
-	if err := checkGrant(ctx, tx, &grant, "", &es); err != nil {
+	if err := checkGrant(ctx, q, &grant, "", &es); err != nil {
 		return nil, err
 	}
 	if err := es.Err(); err != nil {
 		return nil, err
 	}
-	people, err := loadBulkPeople(ctx, tx, personIDs)
+	people, err := loadBulkPeople(ctx, q, personIDs)
 	if err != nil {
 		return nil, err
 	}
-	var results []BulkResult
-	var todo []Account // parallel to the results that get an account
-	var todoAt []int
+	plan := &BulkPlan{}
 	seen := map[int64]bool{}
 	logins := map[string]bool{}
 	for _, id := range personIDs {
@@ -91,7 +110,7 @@ func CreateForPeopleWith(ctx context.Context, tx *store.Tx, actor audit.Actor, h
 			r.Login, r.Skipped = bulkLogin(p, loginBy, &a)
 		}
 		if r.Skipped == "" {
-			taken, err := identifierTaken(ctx, tx, r.Login, 0)
+			taken, err := identifierTaken(ctx, q, r.Login, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -105,25 +124,54 @@ func CreateForPeopleWith(ctx context.Context, tx *store.Tx, actor audit.Actor, h
 			if r.InitialPassword, err = InitialPassword(); err != nil {
 				return nil, err
 			}
-			todo = append(todo, a)
-			todoAt = append(todoAt, len(results))
+			plan.todo = append(plan.todo, a)
+			plan.todoAt = append(plan.todoAt, len(plan.results))
 		}
-		results = append(results, r)
+		plan.results = append(plan.results, r)
 	}
-	passwords := make([]string, len(todo))
-	for i, at := range todoAt {
-		passwords[i] = results[at].InitialPassword
+	passwords := make([]string, len(plan.todo))
+	for i, at := range plan.todoAt {
+		passwords[i] = plan.results[at].InitialPassword
 	}
-	hashes, err := hashAll(ctx, h, passwords)
+	if plan.hashes, err = hashAll(ctx, h, passwords); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// Apply writes the planned accounts in tx. Whatever changed since the plan
+// was made (a person got an account, a login was taken) is checked again
+// and skipped with its reason, never written twice.
+func (plan *BulkPlan) Apply(ctx context.Context, tx *store.Tx, actor audit.Actor) ([]BulkResult, error) {
+	results := slices.Clone(plan.results)
+	ids := make([]int64, len(plan.todo))
+	for i, a := range plan.todo {
+		ids[i] = a.PersonID
+	}
+	now, err := loadBulkPeople(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}
-	for i, a := range todo {
-		created, err := insert(ctx, tx, actor, a, hashes[i])
+	for i, a := range plan.todo {
+		r := &results[plan.todoAt[i]]
+		if p, ok := now[a.PersonID]; !ok || p.hasAccount {
+			r.Skipped, r.InitialPassword = SkipHasAccount, ""
+			if !ok {
+				r.Skipped = SkipNotFound
+			}
+			continue
+		}
+		if taken, err := identifierTaken(ctx, tx, r.Login, 0); err != nil {
+			return nil, err
+		} else if taken {
+			r.Skipped, r.InitialPassword = SkipLoginTaken, ""
+			continue
+		}
+		created, err := insert(ctx, tx, actor, a, plan.hashes[i])
 		if err != nil {
 			return nil, fmt.Errorf("account: bulk create for person %d: %w", a.PersonID, err)
 		}
-		results[todoAt[i]].AccountID = created.ID
+		r.AccountID = created.ID
 	}
 	return results, nil
 }

@@ -136,3 +136,32 @@ func TestCreateForPeople(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkPlanRechecksOnApply: a plan made outside the transaction never
+// writes a second account for someone who got one in the meantime.
+func TestBulkPlanRechecksOnApply(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		inst := addInstitution(t, db, "Hospital", 0)
+		a := addPerson(t, db, person{inst: inst, nameZh: "张一", staff: "S1"})
+		b := addPerson(t, db, person{inst: inst, nameZh: "张二", staff: "S2"})
+		plan, err := account.PlanForPeople(ctx, db, cheap, []int64{a, b}, account.LoginByStaffNumber, account.Grant{Role: account.Learner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Meanwhile someone makes an account for the first person.
+		create(t, db, account.NewAccount{PersonID: a, Username: "other-login", Password: "Some-Pass-123", Grants: []account.Grant{{Role: account.Learner}}})
+		var res []account.BulkResult
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			res, err = plan.Apply(ctx, tx, tester)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].Skipped != account.SkipHasAccount || res[0].InitialPassword != "" || res[1].AccountID == 0 {
+			t.Errorf("results %+v: want the first skipped (has an account now) and the second created", res)
+		}
+	})
+}

@@ -339,11 +339,16 @@ func (s *Server) accountBulk(w http.ResponseWriter, r *http.Request) error {
 		people[id] = per
 		ids = append(ids, id)
 	}
-	loginBy := r.PostForm.Get("login_by")
+	// Hash the one-time passwords before the transaction: it is the slow
+	// part, and on SQLite the transaction holds the only writer.
+	plan, err := account.PlanForPeople(r.Context(), s.db, account.DefaultHasher, ids, r.PostForm.Get("login_by"), account.Grant{Role: account.Learner})
+	if err != nil {
+		return err
+	}
 	var results []account.BulkResult
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
 		var err error
-		results, err = account.CreateForPeople(r.Context(), tx, s.actor(r), ids, loginBy, account.Grant{Role: account.Learner})
+		results, err = plan.Apply(r.Context(), tx, s.actor(r))
 		return err
 	})
 	if err != nil {
