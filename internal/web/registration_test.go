@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/meded/meded/internal/account"
@@ -78,5 +80,32 @@ func TestFailedApprovalLeavesNothingBehind(t *testing.T) {
 	reg, err := account.RegistrationByID(ctx, f.db, f.ids["dup"])
 	if err != nil || reg.Status != "pending" {
 		t.Errorf("registration after a refused approval: %+v %v, want still pending", reg, err)
+	}
+}
+
+func TestBulkAccountsShowOneTimePasswordsOnce(t *testing.T) {
+	f := sqliteFixture(t)
+	c := f.session("education_office")
+	resp, body := f.postForm(t, c, "/accounts/bulk", url.Values{"login_by": {"staff_number"},
+		"person_id": {f.path("{surgeon}"), f.path("{person}")}}, map[string]string{"Accept-Language": "en"})
+	if resp.StatusCode != 200 {
+		t.Fatalf("bulk create: %d %s", resp.StatusCode, body)
+	}
+	// 刘洋 (H003) gets an account; 张伟 already has one and is skipped with the reason.
+	if !strings.Contains(body, "h003") || !strings.Contains(body, "Already has an account") {
+		t.Errorf("bulk result page lacks the new login or the skip reason:\n%s", body)
+	}
+	pw := regexp.MustCompile(`class="secret">([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})<`).FindStringSubmatch(body)
+	if pw == nil {
+		t.Fatalf("no one-time password shown:\n%s", body)
+	}
+	a, err := account.Authenticate(context.Background(), f.db, "H003", pw[1], "127.0.0.1", account.DefaultThrottle)
+	if err != nil || !a.MustChangePassword {
+		t.Errorf("the one-time password does not sign in, or need no change: %+v %v", a, err)
+	}
+	// Someone outside the office's institutions cannot be included.
+	resp, _ = f.postForm(t, c, "/accounts/bulk", url.Values{"login_by": {"staff_number"}, "person_id": {f.path("{otherperson}")}}, nil)
+	if resp.StatusCode != 404 {
+		t.Errorf("bulk for a person outside the scope: %d, want 404", resp.StatusCode)
 	}
 }
