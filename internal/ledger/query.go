@@ -1,0 +1,96 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/meded/meded/internal/store"
+)
+
+const entryColumns = `id, person_id, seq, credit_year, class, category, amount, hours, source, source_ref, role,
+	evidence, reverses, recorded_by, recorded_at, prev_hash, hash`
+
+type scanner interface{ Scan(...any) error }
+
+func scanEntry(s scanner) (Entry, error) {
+	var e Entry
+	var reverses sql.NullInt64
+	err := s.Scan(&e.ID, &e.PersonID, &e.Seq, &e.CreditYear, &e.Class, &e.Category, &e.Amount, &e.Hours, &e.Source,
+		&e.SourceRef, &e.Role, &e.Evidence, &reverses, &e.RecordedBy, &e.RecordedAt, &e.PrevHash, &e.Hash)
+	e.Reverses = reverses.Int64
+	e.RecordedAt = e.RecordedAt.UTC()
+	return e, err
+}
+
+// Get returns one entry.
+func Get(ctx context.Context, q store.Querier, id int64) (Entry, error) {
+	e, err := scanEntry(q.QueryRow(ctx, "SELECT "+entryColumns+" FROM ledger_entries WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Entry{}, ErrNotFound
+	}
+	if err != nil {
+		return Entry{}, fmt.Errorf("ledger: entry %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// Entries returns a person's chain in order, optionally only the credit
+// years from..to (0 for no bound).
+func Entries(ctx context.Context, q store.Querier, personID int64, from, to int) ([]Entry, error) {
+	query := "SELECT " + entryColumns + " FROM ledger_entries WHERE person_id = ?"
+	args := []any{personID}
+	if from != 0 {
+		query += " AND credit_year >= ?"
+		args = append(args, from)
+	}
+	if to != 0 {
+		query += " AND credit_year <= ?"
+		args = append(args, to)
+	}
+	rows, err := q.Query(ctx, query+" ORDER BY seq", args...)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: entries of person %d: %w", personID, err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: entries of person %d: %w", personID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Summary is a person's total for one year, class and category.
+type Summary struct {
+	PersonID   int64  `json:"person_id"`
+	CreditYear int    `json:"credit_year"`
+	Class      string `json:"class"`
+	Category   string `json:"category"`
+	Amount     int64  `json:"amount"`
+	Hours      int64  `json:"hours"`
+	Entries    int64  `json:"entries"`
+}
+
+// Summaries returns a person's stored totals for the years from..to.
+func Summaries(ctx context.Context, q store.Querier, personID int64, from, to int) ([]Summary, error) {
+	rows, err := q.Query(ctx, `SELECT person_id, credit_year, class, category, amount, hours, entries FROM ledger_summaries
+		WHERE person_id = ? AND credit_year >= ? AND credit_year <= ? ORDER BY credit_year, class, category`, personID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: summaries of person %d: %w", personID, err)
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		var s Summary
+		if err := rows.Scan(&s.PersonID, &s.CreditYear, &s.Class, &s.Category, &s.Amount, &s.Hours, &s.Entries); err != nil {
+			return nil, fmt.Errorf("ledger: summaries of person %d: %w", personID, err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
