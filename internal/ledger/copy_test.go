@@ -56,16 +56,16 @@ func copyLedger(t *testing.T, from, to *store.DB) {
 				return err
 			}
 		}
-		sums, err := from.Query(ctx, "SELECT person_id, credit_year, class, category, amount, hours, entries FROM ledger_summaries")
+		sums, err := from.Query(ctx, "SELECT person_id, credit_year, class, category, role, amount, hours, entries FROM ledger_summaries")
 		if err != nil {
 			return err
 		}
 		defer sums.Close()
 		for sums.Next() {
 			var s ledger.Summary
-			sums.Scan(&s.PersonID, &s.CreditYear, &s.Class, &s.Category, &s.Amount, &s.Hours, &s.Entries)
-			if _, err := tx.Exec(ctx, "INSERT INTO ledger_summaries (person_id, credit_year, class, category, amount, hours, entries) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				s.PersonID, s.CreditYear, s.Class, s.Category, s.Amount, s.Hours, s.Entries); err != nil {
+			sums.Scan(&s.PersonID, &s.CreditYear, &s.Class, &s.Category, &s.Role, &s.Amount, &s.Hours, &s.Entries)
+			if _, err := tx.Exec(ctx, "INSERT INTO ledger_summaries (person_id, credit_year, class, category, role, amount, hours, entries) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				s.PersonID, s.CreditYear, s.Class, s.Category, s.Role, s.Amount, s.Hours, s.Entries); err != nil {
 				return err
 			}
 		}

@@ -92,8 +92,8 @@ func TestChainsLinkAndSummariesFollow(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []ledger.Summary{
-			{PersonID: ids[0], CreditYear: 2019, Class: "I", Category: "national_project", Amount: 350, Hours: 1050, Entries: 2},
-			{PersonID: ids[0], CreditYear: 2020, Class: "II", Category: "national_project", Amount: 50, Hours: 150, Entries: 1},
+			{PersonID: ids[0], CreditYear: 2019, Class: "I", Category: "national_project", Role: "participant", Amount: 350, Hours: 1050, Entries: 2},
+			{PersonID: ids[0], CreditYear: 2020, Class: "II", Category: "national_project", Role: "participant", Amount: 50, Hours: 150, Entries: 1},
 		}
 		if fmt.Sprint(sums) != fmt.Sprint(want) {
 			t.Errorf("summaries: got %+v, want %+v", sums, want)

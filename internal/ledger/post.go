@@ -129,13 +129,13 @@ func appendEntry(ctx context.Context, tx *store.Tx, actor audit.Actor, p Posting
 		}
 		return Entry{}, fmt.Errorf("ledger: insert entry of person %d: %w", p.PersonID, err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO ledger_summaries (person_id, credit_year, class, category, amount, hours, entries)
-		VALUES (?, ?, ?, ?, ?, ?, 1)
-		ON CONFLICT (person_id, credit_year, class, category) DO UPDATE SET
+	_, err = tx.Exec(ctx, `INSERT INTO ledger_summaries (person_id, credit_year, class, category, role, amount, hours, entries)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+		ON CONFLICT (person_id, credit_year, class, category, role) DO UPDATE SET
 			amount = ledger_summaries.amount + excluded.amount,
 			hours = ledger_summaries.hours + excluded.hours,
 			entries = ledger_summaries.entries + 1`,
-		e.PersonID, e.CreditYear, e.Class, e.Category, e.Amount, e.Hours)
+		e.PersonID, e.CreditYear, e.Class, e.Category, e.Role, e.Amount, e.Hours)
 	if err != nil {
 		return Entry{}, fmt.Errorf("ledger: update summary of person %d: %w", p.PersonID, err)
 	}

@@ -65,12 +65,13 @@ func Entries(ctx context.Context, q store.Querier, personID int64, from, to int)
 	return out, rows.Err()
 }
 
-// Summary is a person's total for one year, class and category.
+// Summary is a person's total for one year, class, category and role.
 type Summary struct {
 	PersonID   int64  `json:"person_id"`
 	CreditYear int    `json:"credit_year"`
 	Class      string `json:"class"`
 	Category   string `json:"category"`
+	Role       string `json:"role"`
 	Amount     int64  `json:"amount"`
 	Hours      int64  `json:"hours"`
 	Entries    int64  `json:"entries"`
@@ -78,8 +79,8 @@ type Summary struct {
 
 // Summaries returns a person's stored totals for the years from..to.
 func Summaries(ctx context.Context, q store.Querier, personID int64, from, to int) ([]Summary, error) {
-	rows, err := q.Query(ctx, `SELECT person_id, credit_year, class, category, amount, hours, entries FROM ledger_summaries
-		WHERE person_id = ? AND credit_year >= ? AND credit_year <= ? ORDER BY credit_year, class, category`, personID, from, to)
+	rows, err := q.Query(ctx, `SELECT person_id, credit_year, class, category, role, amount, hours, entries FROM ledger_summaries
+		WHERE person_id = ? AND credit_year >= ? AND credit_year <= ? ORDER BY credit_year, class, category, role`, personID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: summaries of person %d: %w", personID, err)
 	}
@@ -87,7 +88,7 @@ func Summaries(ctx context.Context, q store.Querier, personID int64, from, to in
 	var out []Summary
 	for rows.Next() {
 		var s Summary
-		if err := rows.Scan(&s.PersonID, &s.CreditYear, &s.Class, &s.Category, &s.Amount, &s.Hours, &s.Entries); err != nil {
+		if err := rows.Scan(&s.PersonID, &s.CreditYear, &s.Class, &s.Category, &s.Role, &s.Amount, &s.Hours, &s.Entries); err != nil {
 			return nil, fmt.Errorf("ledger: summaries of person %d: %w", personID, err)
 		}
 		out = append(out, s)

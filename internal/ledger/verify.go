@@ -48,8 +48,8 @@ func (r Report) Write(w io.Writer) {
 	}
 	for _, m := range r.Summaries {
 		s, c := m.Stored, m.Computed
-		fmt.Fprintf(w, "SUMMARY person %d, %d, class %s, %s: stored %d credits/100, %d hours/100, %d entries; the chain gives %d, %d, %d\n",
-			s.PersonID, s.CreditYear, s.Class, s.Category, s.Amount, s.Hours, s.Entries, c.Amount, c.Hours, c.Entries)
+		fmt.Fprintf(w, "SUMMARY person %d, %d, class %s, %s as %s: stored %d credits/100, %d hours/100, %d entries; the chain gives %d, %d, %d\n",
+			s.PersonID, s.CreditYear, s.Class, s.Category, s.Role, s.Amount, s.Hours, s.Entries, c.Amount, c.Hours, c.Entries)
 	}
 	if r.OK() {
 		fmt.Fprintln(w, "ledger intact")
@@ -61,6 +61,7 @@ type summaryKey struct {
 	year   int
 	class  string
 	cat    string
+	role   string
 }
 
 // Verify walks every chain in order, recomputing each hash and link, checks
@@ -87,10 +88,10 @@ func Verify(ctx context.Context, q store.Querier) (Report, error) {
 		if first {
 			r.People++
 		}
-		k := summaryKey{e.PersonID, e.CreditYear, e.Class, e.Category}
+		k := summaryKey{e.PersonID, e.CreditYear, e.Class, e.Category, e.Role}
 		s := computed[k]
 		if s == nil {
-			s = &Summary{PersonID: e.PersonID, CreditYear: e.CreditYear, Class: e.Class, Category: e.Category}
+			s = &Summary{PersonID: e.PersonID, CreditYear: e.CreditYear, Class: e.Class, Category: e.Category, Role: e.Role}
 			computed[k] = s
 		}
 		s.Amount += e.Amount
@@ -164,20 +165,20 @@ func checkHeads(ctx context.Context, q store.Querier, last map[int64]Entry, r *R
 }
 
 func checkSummaries(ctx context.Context, q store.Querier, computed map[summaryKey]*Summary, r *Report) error {
-	rows, err := q.Query(ctx, "SELECT person_id, credit_year, class, category, amount, hours, entries FROM ledger_summaries")
+	rows, err := q.Query(ctx, "SELECT person_id, credit_year, class, category, role, amount, hours, entries FROM ledger_summaries")
 	if err != nil {
 		return fmt.Errorf("ledger: verify summaries: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var s Summary
-		if err := rows.Scan(&s.PersonID, &s.CreditYear, &s.Class, &s.Category, &s.Amount, &s.Hours, &s.Entries); err != nil {
+		if err := rows.Scan(&s.PersonID, &s.CreditYear, &s.Class, &s.Category, &s.Role, &s.Amount, &s.Hours, &s.Entries); err != nil {
 			return fmt.Errorf("ledger: verify summaries: %w", err)
 		}
-		k := summaryKey{s.PersonID, s.CreditYear, s.Class, s.Category}
+		k := summaryKey{s.PersonID, s.CreditYear, s.Class, s.Category, s.Role}
 		c, ok := computed[k]
 		if !ok {
-			c = &Summary{PersonID: s.PersonID, CreditYear: s.CreditYear, Class: s.Class, Category: s.Category}
+			c = &Summary{PersonID: s.PersonID, CreditYear: s.CreditYear, Class: s.Class, Category: s.Category, Role: s.Role}
 		}
 		delete(computed, k)
 		if c.Amount != s.Amount || c.Hours != s.Hours || c.Entries != s.Entries {
@@ -185,7 +186,7 @@ func checkSummaries(ctx context.Context, q store.Querier, computed map[summaryKe
 		}
 	}
 	for _, c := range computed {
-		r.Summaries = append(r.Summaries, SummaryMismatch{Stored: Summary{PersonID: c.PersonID, CreditYear: c.CreditYear, Class: c.Class, Category: c.Category}, Computed: *c})
+		r.Summaries = append(r.Summaries, SummaryMismatch{Stored: Summary{PersonID: c.PersonID, CreditYear: c.CreditYear, Class: c.Class, Category: c.Category, Role: c.Role}, Computed: *c})
 	}
 	sort.Slice(r.Summaries, func(i, j int) bool {
 		a, b := r.Summaries[i].Stored, r.Summaries[j].Stored

@@ -59,8 +59,9 @@ CREATE TABLE ledger_summaries (
     credit_year INTEGER NOT NULL,
     class       TEXT NOT NULL,
     category    TEXT NOT NULL,
+    role        TEXT NOT NULL,
     amount      BIGINT NOT NULL,
     hours       BIGINT NOT NULL,
     entries     BIGINT NOT NULL,
-    PRIMARY KEY (person_id, credit_year, class, category)
+    PRIMARY KEY (person_id, credit_year, class, category, role)
 );

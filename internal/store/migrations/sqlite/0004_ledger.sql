@@ -45,7 +45,7 @@ CREATE TABLE ledger_heads (
     hash      TEXT NOT NULL
 );
 
--- Per person, year, class and category totals, kept in the same transaction
+-- Per person, year, class, category and role totals, kept in the same transaction
 -- as each entry so compliance never scans the ledger; `meded ledger verify`
 -- recomputes them.
 CREATE TABLE ledger_summaries (
@@ -53,8 +53,9 @@ CREATE TABLE ledger_summaries (
     credit_year INTEGER NOT NULL,
     class       TEXT NOT NULL,
     category    TEXT NOT NULL,
+    role        TEXT NOT NULL,
     amount      INTEGER NOT NULL,
     hours       INTEGER NOT NULL,
     entries     INTEGER NOT NULL,
-    PRIMARY KEY (person_id, credit_year, class, category)
+    PRIMARY KEY (person_id, credit_year, class, category, role)
 );

@@ -1,0 +1,110 @@
+// Package credit reads a person's credit file: the transcript from the
+// ledger, and where they stand on their institution's rule set this year.
+package credit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/meded/meded/internal/institution"
+	"github.com/meded/meded/internal/ledger"
+	"github.com/meded/meded/internal/person"
+	"github.com/meded/meded/internal/rules"
+	"github.com/meded/meded/internal/store"
+)
+
+// Standing is a person's compliance for one year with what it rests on.
+type Standing struct {
+	PersonID   int64            `json:"person_id"`
+	Year       int              `json:"year"`
+	Profile    rules.Profile    `json:"-"`
+	ProfileID  string           `json:"profile"`
+	Evaluation rules.Evaluation `json:"evaluation"`
+	Zone       string           `json:"time_zone"`
+}
+
+// StandingOf computes personID's compliance for year as of asOf, under the
+// rule set their home institution uses that year. It reads the ledger's
+// summaries, never the raw entries.
+func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, asOf time.Time) (Standing, error) {
+	p, err := person.Get(ctx, q, personID)
+	if err != nil {
+		return Standing{}, err
+	}
+	inst, err := institution.Get(ctx, q, p.InstitutionID)
+	if err != nil {
+		return Standing{}, err
+	}
+	profile, err := rules.For(ctx, q, inst.ID, year)
+	if err != nil {
+		return Standing{}, err
+	}
+	// Requirements that depend on the institution's grade (the five-year
+	// national-credit rule for tertiary hospitals) wait for institutions to
+	// record their grade; until then they are not applied.
+	var reqs []rules.Requirement
+	period := 1
+	for _, r := range profile.Require {
+		if r.AppliesTo != "" {
+			continue
+		}
+		reqs = append(reqs, r)
+		period = max(period, r.PeriodYears)
+	}
+	profile.Require = reqs
+	sums, err := ledger.Summaries(ctx, q, personID, year-period+1, year)
+	if err != nil {
+		return Standing{}, err
+	}
+	totals := make([]rules.Total, len(sums))
+	for i, s := range sums {
+		totals[i] = rules.Total{Year: s.CreditYear, Class: s.Class, Category: s.Category, Role: s.Role, Amount: s.Amount, Hours: s.Hours}
+	}
+	loc := inst.Location()
+	ev := profile.Evaluate(totals, year, asOf, loc, false, false)
+	return Standing{PersonID: personID, Year: year, Profile: profile, ProfileID: profile.ID, Evaluation: ev, Zone: loc.String()}, nil
+}
+
+// Transcript is a person's ledger entries for a range of credit years, with
+// totals per year and class.
+type Transcript struct {
+	PersonID int64          `json:"person_id"`
+	From     int            `json:"from"`
+	To       int            `json:"to"`
+	Entries  []ledger.Entry `json:"entries"`
+	Totals   []YearTotal    `json:"totals"`
+}
+
+// YearTotal sums one year and class.
+type YearTotal struct {
+	Year   int    `json:"year"`
+	Class  string `json:"class"`
+	Amount int64  `json:"amount"`
+	Hours  int64  `json:"hours"`
+}
+
+// TranscriptOf returns personID's entries for the credit years from..to.
+func TranscriptOf(ctx context.Context, q store.Querier, personID int64, from, to int) (Transcript, error) {
+	if from > to {
+		return Transcript{}, fmt.Errorf("credit: transcript %d–%d: empty range", from, to)
+	}
+	entries, err := ledger.Entries(ctx, q, personID, from, to)
+	if err != nil {
+		return Transcript{}, err
+	}
+	t := Transcript{PersonID: personID, From: from, To: to, Entries: entries}
+	index := map[[2]any]int{}
+	for _, e := range entries {
+		k := [2]any{e.CreditYear, e.Class}
+		i, ok := index[k]
+		if !ok {
+			i = len(t.Totals)
+			index[k] = i
+			t.Totals = append(t.Totals, YearTotal{Year: e.CreditYear, Class: e.Class})
+		}
+		t.Totals[i].Amount += e.Amount
+		t.Totals[i].Hours += e.Hours
+	}
+	return t, nil
+}
