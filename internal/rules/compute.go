@@ -131,3 +131,26 @@ func Hundredths(v int64) string {
 // CreditYear is the year credits count for: the year in which the session
 // (or activity) ends, in the organiser's time zone.
 func CreditYear(end time.Time, loc *time.Location) int { return end.In(loc).Year() }
+
+// ParseHundredths reads a decimal such as "2.5", "0.25" or "-3" into
+// hundredths; more than two decimals, or anything else, is refused.
+func ParseHundredths(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasDot := strings.Cut(s, ".")
+	if whole == "" && (!hasDot || frac == "") || len(whole) > 9 || len(frac) > 2 || (hasDot && frac == "") {
+		return 0, false
+	}
+	var v int64
+	for _, c := range whole + (frac + "00")[:2] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}

@@ -261,3 +261,31 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+func TestParseHundredths(t *testing.T) {
+	for in, want := range map[string]int64{"2.5": 250, "0.25": 25, "3": 300, ".5": 50, "-1.75": -175, " 12.05 ": 1205} {
+		if got, ok := rules.ParseHundredths(in); !ok || got != want {
+			t.Errorf("ParseHundredths(%q) = %d %v, want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "-", ".", "1.", "1.234", "1,5", "abc", "1e3", "--1", "9999999999"} {
+		if got, ok := rules.ParseHundredths(in); ok {
+			t.Errorf("ParseHundredths(%q) = %d, want refused", in, got)
+		}
+	}
+}
+
+func FuzzParseHundredths(f *testing.F) {
+	f.Add("2.5")
+	f.Add("-0.05")
+	f.Fuzz(func(t *testing.T, s string) {
+		v, ok := rules.ParseHundredths(s)
+		if !ok {
+			return
+		}
+		back, ok := rules.ParseHundredths(rules.Hundredths(v))
+		if !ok || back != v {
+			t.Fatalf("%q → %d → %q → %d", s, v, rules.Hundredths(v), back)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/meded/meded/internal/audit"
 	"github.com/meded/meded/internal/store"
@@ -182,4 +183,62 @@ func For(ctx context.Context, q store.Querier, institutionID int64, year int) (P
 		id = parent.Int64
 	}
 	return Load(ctx, q, DefaultProfile)
+}
+
+// List returns the newest version of every profile, shipped or saved, by id.
+func List(ctx context.Context, q store.Querier) ([]Profile, error) {
+	ids := map[string]bool{}
+	for _, id := range ShippedIDs() {
+		ids[id] = true
+	}
+	rows, err := q.Query(ctx, "SELECT DISTINCT profile_id FROM rule_profiles")
+	if err != nil {
+		return nil, fmt.Errorf("rules: list: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("rules: list: %w", err)
+		}
+		ids[id] = true
+	}
+	rows.Close()
+	sorted := make([]string, 0, len(ids))
+	for id := range ids {
+		sorted = append(sorted, id)
+	}
+	sort.Strings(sorted)
+	out := make([]Profile, 0, len(sorted))
+	for _, id := range sorted {
+		p, err := Load(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Document returns the JSON a profile was saved (or shipped) as, for editing.
+func Document(ctx context.Context, q store.Querier, id string) ([]byte, bool) {
+	return lookup(ctx, q)(id)
+}
+
+// Assignments lists every institution's assignments, newest year first.
+func Assignments(ctx context.Context, q store.Querier) ([]Assignment, error) {
+	rows, err := q.Query(ctx, "SELECT institution_id, from_year, profile_id, version FROM rule_assignments ORDER BY institution_id, from_year DESC")
+	if err != nil {
+		return nil, fmt.Errorf("rules: assignments: %w", err)
+	}
+	defer rows.Close()
+	var out []Assignment
+	for rows.Next() {
+		var a Assignment
+		if err := rows.Scan(&a.InstitutionID, &a.FromYear, &a.ProfileID, &a.Version); err != nil {
+			return nil, fmt.Errorf("rules: assignments: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

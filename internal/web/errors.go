@@ -7,6 +7,7 @@ import (
 
 	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/institution"
+	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
 	"github.com/meded/meded/internal/validate"
 )
@@ -49,6 +50,10 @@ func classify(err error) (*httpError, validate.Errors) {
 		return errNotFound, nil
 	case errors.Is(err, account.ErrConflict):
 		return errConflict, nil
+	case errors.Is(err, ledger.ErrConflict):
+		return errConflict, nil
+	case errors.Is(err, ledger.ErrNotFound):
+		return errNotFound, nil
 	case errors.Is(err, account.ErrInvalidReset):
 		return &httpError{http.StatusGone, "invalid_reset", "error.invalid_reset"}, nil
 	}

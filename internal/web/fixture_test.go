@@ -132,6 +132,9 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 		if err := f.addCME(ctx, tx); err != nil {
 			return err
 		}
+		if err := f.addCredits(ctx, tx); err != nil {
+			return err
+		}
 		return f.addPartnership(ctx, tx)
 	})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/geo"
 	"github.com/meded/meded/internal/i18n"
+	"github.com/meded/meded/internal/rules"
 	"github.com/meded/meded/internal/validate"
 	webfiles "github.com/meded/meded/web"
 )
@@ -26,9 +27,10 @@ type pageSet struct {
 }
 
 var templateFuncs = template.FuncMap{
-	"key":     func(prefix string, value any) string { return prefix + "." + fmt.Sprint(value) },
-	"list3":   func(a, b, c string) []string { return []string{a, b, c} },
-	"country": func(code, lang string) string { return geo.Name(code, lang) },
+	"key":        func(prefix string, value any) string { return prefix + "." + fmt.Sprint(value) },
+	"list3":      func(a, b, c string) []string { return []string{a, b, c} },
+	"country":    func(code, lang string) string { return geo.Name(code, lang) },
+	"hundredths": rules.Hundredths,
 	"has": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
@@ -120,6 +122,15 @@ type pageData struct {
 // T translates a catalogue key into the page's language.
 func (p *pageData) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
 
+// TOr translates key, or shows fallback when the catalogue has no such key
+// (names an admin made up, such as a requirement in an edited rule set).
+func (p *pageData) TOr(key, fallback string) string {
+	if !p.cat.Has(p.Lang, key) {
+		return fallback
+	}
+	return p.cat.T(p.Lang, key)
+}
+
 // TA translates a key with arguments held in a slice (field errors).
 func (p *pageData) TA(key string, args []any) string { return p.cat.T(p.Lang, key, args...) }
 
@@ -180,7 +191,7 @@ var coreMenu = []menuRule{
 
 // menuRules is the whole navigation: the core links, each domain's links,
 // and the profile last.
-var menuRules = slices.Concat(coreMenu[:1], cmeMenu, coreMenu[1:], partnershipMenu, []menuRule{{"profile", "/profile", nil}})
+var menuRules = slices.Concat(coreMenu[:1], cmeMenu, creditMenu, coreMenu[1:], partnershipMenu, []menuRule{{"profile", "/profile", nil}})
 
 func menuFor(p *account.Principal, path string) []menuItem {
 	if p == nil {

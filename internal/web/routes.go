@@ -8,6 +8,7 @@ func (s *Server) routeTable() []route {
 	routes := s.coreRoutes()
 	routes = append(routes, s.cmeRoutes()...)
 	routes = append(routes, s.partnershipRoutes()...)
+	routes = append(routes, s.creditRoutes()...)
 	return routes
 }
 

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/meded/meded/internal/account"
+	"github.com/meded/meded/internal/credit"
+	"github.com/meded/meded/internal/ledger"
+	"github.com/meded/meded/internal/person"
+	"github.com/meded/meded/internal/rules"
+	"github.com/meded/meded/internal/store"
+	"github.com/meded/meded/internal/validate"
+)
+
+// canSeeCredits: the person themself, the admin, and the offices, auditors
+// and department reviewers whose scope holds the person.
+func canSeeCredits(p *account.Principal, per person.Person) bool {
+	if p.Account.PersonID == per.ID || p.Has(account.Admin) {
+		return true
+	}
+	if p.InInstitution(per.InstitutionID, account.EducationOffice, account.Auditor) {
+		return true
+	}
+	return per.DepartmentID != 0 && slices.Contains(p.Departments(account.DepartmentReviewer), per.DepartmentID)
+}
+
+func canPostCredits(p *account.Principal, per person.Person) bool {
+	return p.Has(account.Admin) || p.InInstitution(per.InstitutionID, account.EducationOffice)
+}
+
+func (s *Server) creditPerson(r *http.Request) (person.Person, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return person.Person{}, err
+	}
+	per, err := person.Get(r.Context(), s.db, id)
+	if err != nil {
+		return per, err
+	}
+	if !canSeeCredits(visitOf(r).principal, per) {
+		return per, errNotFound
+	}
+	return per, nil
+}
+
+// creditYears reads ?year= (the standing) and ?from=&to= (the transcript),
+// defaulting to this year and the four before it.
+func creditYears(r *http.Request) (year, from, to int) {
+	year = time.Now().In(visitOf(r).zone).Year()
+	q := r.URL.Query()
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && y > 1950 && y < 2200 {
+		year = y
+	}
+	from, to = year-4, year
+	if f, err := strconv.Atoi(q.Get("from")); err == nil && f > 1950 && f <= to {
+		from = f
+	}
+	if t, err := strconv.Atoi(q.Get("to")); err == nil && t >= from && t < 2200 {
+		to = t
+	}
+	return year, from, to
+}
+
+type creditFile struct {
+	Person     person.Person     `json:"person"`
+	Standing   credit.Standing   `json:"standing"`
+	Transcript credit.Transcript `json:"transcript"`
+	CanPost    bool              `json:"-"`
+	Classes    []string          `json:"-"`
+}
+
+func (s *Server) loadCreditFile(r *http.Request) (creditFile, error) {
+	per, err := s.creditPerson(r)
+	if err != nil {
+		return creditFile{}, err
+	}
+	year, from, to := creditYears(r)
+	f := creditFile{Person: presentPerson(visitOf(r).principal, per), CanPost: canPostCredits(visitOf(r).principal, per), Classes: ledger.Classes}
+	if f.Standing, err = credit.StandingOf(r.Context(), s.db, per.ID, year, time.Now()); err != nil {
+		return f, err
+	}
+	if f.Transcript, err = credit.TranscriptOf(r.Context(), s.db, per.ID, from, to); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (s *Server) myCredits(w http.ResponseWriter, r *http.Request) error {
+	if id := visitOf(r).principal.Account.PersonID; id != 0 {
+		http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"/credits", http.StatusSeeOther)
+		return nil
+	}
+	return redirectFlash(w, r, "/people", "flash.no_credit_file")
+}
+
+func (s *Server) creditFile(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.loadCreditFile(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "credits", f)
+}
+
+func (s *Server) apiCreditFile(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.loadCreditFile(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, f)
+}
+
+// creditRequest is a manual credit the office posts, with its reason.
+type creditRequest struct {
+	CreditYear int    `json:"credit_year"`
+	Class      string `json:"class"`
+	Category   string `json:"category"`
+	Amount     string `json:"amount"` // decimal credits, e.g. "2.5"
+	Hours      string `json:"hours"`  // decimal study hours
+	Reason     string `json:"reason"`
+}
+
+func (s *Server) postManualCredit(r *http.Request, req creditRequest) (ledger.Entry, error) {
+	per, err := s.creditPerson(r)
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	if !canPostCredits(visitOf(r).principal, per) {
+		return ledger.Entry{}, errForbidden
+	}
+	var es validate.Errors
+	amount, ok := rules.ParseHundredths(orZero(req.Amount))
+	if !ok {
+		es.Add("amount", "error.invalid_decimal")
+	}
+	hours, ok := rules.ParseHundredths(orZero(req.Hours))
+	if !ok {
+		es.Add("hours", "error.invalid_decimal")
+	}
+	es.Required("reason", req.Reason)
+	if len(es) > 0 {
+		return ledger.Entry{}, es
+	}
+	var e ledger.Entry
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		e, err = ledger.Post(r.Context(), tx, s.actor(r), ledger.Posting{PersonID: per.ID, CreditYear: req.CreditYear, Class: req.Class,
+			Category: strings.TrimSpace(req.Category), Amount: amount, Hours: hours, Source: "manual", Evidence: strings.TrimSpace(req.Reason)})
+		return err
+	})
+	return e, err
+}
+
+func orZero(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "0"
+	}
+	return s
+}
+
+func (s *Server) reverse(r *http.Request, reason string) (ledger.Entry, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	e, err := ledger.Get(r.Context(), s.db, id)
+	if err != nil {
+		return e, errNotFound
+	}
+	per, err := person.Get(r.Context(), s.db, e.PersonID)
+	if err != nil {
+		return e, err
+	}
+	if !canPostCredits(visitOf(r).principal, per) {
+		return e, errNotFound
+	}
+	var out ledger.Entry
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		out, err = ledger.Reverse(r.Context(), tx, s.actor(r), id, strings.TrimSpace(reason))
+		return err
+	})
+	return out, err
+}
+
+func (s *Server) manualCredit(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	f := r.PostForm
+	year, _ := strconv.Atoi(f.Get("credit_year"))
+	req := creditRequest{CreditYear: year, Class: f.Get("class"), Category: f.Get("category"), Amount: f.Get("amount"), Hours: f.Get("hours"), Reason: f.Get("reason")}
+	if _, err := s.postManualCredit(r, req); err != nil {
+		if _, ok := validate.As(err); !ok {
+			return err
+		}
+		page, ferr := s.loadCreditFile(r)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderForm(w, r, "credits", page, err)
+	}
+	return redirectFlash(w, r, "/people/"+r.PathValue("id")+"/credits", "flash.credit_posted")
+}
+
+func (s *Server) reverseCredit(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	e, err := s.reverse(r, r.PostForm.Get("reason"))
+	if err != nil {
+		return err
+	}
+	return redirectFlash(w, r, "/people/"+strconv.FormatInt(e.PersonID, 10)+"/credits", "flash.credit_reversed")
+}
+
+func (s *Server) apiManualCredit(w http.ResponseWriter, r *http.Request) error {
+	var req creditRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	e, err := s.postManualCredit(r, req)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, e)
+}
+
+type reverseRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) apiReverseCredit(w http.ResponseWriter, r *http.Request) error {
+	var req reverseRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	e, err := s.reverse(r, req.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, e)
+}
