@@ -43,16 +43,8 @@ func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, 
 	// Requirements that depend on the institution's grade (the five-year
 	// national-credit rule for tertiary hospitals) wait for institutions to
 	// record their grade; until then they are not applied.
-	var reqs []rules.Requirement
-	period := 1
-	for _, r := range profile.Require {
-		if r.AppliesTo != "" {
-			continue
-		}
-		reqs = append(reqs, r)
-		period = max(period, r.PeriodYears)
-	}
-	profile.Require = reqs
+	var period int
+	profile.Require, period = applicable(profile.Require)
 	sums, err := ledger.Summaries(ctx, q, personID, year-period+1, year)
 	if err != nil {
 		return Standing{}, err

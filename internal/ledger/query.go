@@ -95,3 +95,56 @@ func Summaries(ctx context.Context, q store.Querier, personID int64, from, to in
 	}
 	return out, rows.Err()
 }
+
+// SummariesOfInstitutions returns the stored totals of every person of the
+// given institutions (optionally only some departments) for the years
+// from..to, in one query, for dashboards over many people.
+func SummariesOfInstitutions(ctx context.Context, q store.Querier, institutionIDs, departmentIDs []int64, from, to int) ([]Summary, error) {
+	if len(institutionIDs) == 0 {
+		return nil, nil
+	}
+	query := `SELECT s.person_id, s.credit_year, s.class, s.category, s.role, s.amount, s.hours, s.entries
+		FROM ledger_summaries s JOIN people p ON p.id = s.person_id
+		WHERE s.credit_year >= ? AND s.credit_year <= ? AND p.institution_id IN (` + marks(len(institutionIDs)) + `)`
+	args := []any{from, to}
+	for _, id := range institutionIDs {
+		args = append(args, id)
+	}
+	if departmentIDs != nil {
+		if len(departmentIDs) == 0 {
+			return nil, nil
+		}
+		query += ` AND p.department_id IN (` + marks(len(departmentIDs)) + `)`
+		for _, id := range departmentIDs {
+			args = append(args, id)
+		}
+	}
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: summaries of institutions: %w", err)
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		var s Summary
+		if err := rows.Scan(&s.PersonID, &s.CreditYear, &s.Class, &s.Category, &s.Role, &s.Amount, &s.Hours, &s.Entries); err != nil {
+			return nil, fmt.Errorf("ledger: summaries of institutions: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func marks(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	b := make([]byte, 0, 2*n)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}

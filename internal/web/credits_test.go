@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,32 @@ func TestRuleSetsThroughTheAPI(t *testing.T) {
 	status, body = f.apiCall(t, "admin", "PUT", "/api/v1/rules/cn-2024", `{"id":"cn-2024","requirements":[]}`)
 	if status != 422 || !strings.Contains(string(body), "requirements") {
 		t.Errorf("a rule set without requirements: %d %s", status, body)
+	}
+}
+
+func TestComplianceDashboardAndExport(t *testing.T) {
+	f := sqliteFixture(t)
+	count := func(role string) (map[string]int, int) {
+		_, body := f.apiCall(t, role, "GET", "/api/v1/compliance?year=2026", "")
+		var d struct {
+			Counts   map[string]int `json:"counts"`
+			Everyone int            `json:"everyone"`
+		}
+		if err := json.Unmarshal(body, &d); err != nil {
+			t.Fatal(err)
+		}
+		return d.Counts, d.Everyone
+	}
+	_, office := count("education_office")
+	_, reviewer := count("department_reviewer")
+	_, admin := count("admin")
+	if office < 3 || reviewer >= office || admin <= office {
+		t.Errorf("everyone: office %d, reviewer %d, admin %d; want the reviewer's department inside the office's university inside the admin's all", office, reviewer, admin)
+	}
+	resp := f.do("education_office", "GET", "/compliance.csv?year=2026", "", "")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || !strings.Contains(string(b), "张伟") || !strings.Contains(string(b), "yearly_total") {
+		t.Errorf("CSV export: %d %q\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
 }

@@ -11,6 +11,8 @@ func (s *Server) creditRoutes() []route {
 		{"GET", "/people/{id}/credits", signedIn, s.creditFile},
 		{"POST", "/people/{id}/credits", rolesOnly(account.Admin, account.EducationOffice), s.manualCredit},
 		{"POST", "/credits/{id}/reverse", rolesOnly(account.Admin, account.EducationOffice), s.reverseCredit},
+		{"GET", "/compliance", rolesOnly(complianceReaders...), s.compliance},
+		{"GET", "/compliance.csv", rolesOnly(complianceReaders...), s.complianceCSV},
 		{"GET", "/rules", ruleReaders, s.ruleSets},
 		{"GET", "/rules/{id}", ruleReaders, s.ruleSet},
 		{"POST", "/rules/{id}", rolesOnly(account.Admin), s.saveRuleSet},
@@ -19,6 +21,7 @@ func (s *Server) creditRoutes() []route {
 		{"GET", "/api/v1/people/{id}/credits", signedIn, s.apiCreditFile},
 		{"POST", "/api/v1/people/{id}/credits", rolesOnly(account.Admin, account.EducationOffice), s.apiManualCredit},
 		{"POST", "/api/v1/credits/{id}/reverse", rolesOnly(account.Admin, account.EducationOffice), s.apiReverseCredit},
+		{"GET", "/api/v1/compliance", rolesOnly(complianceReaders...), s.apiCompliance},
 		{"GET", "/api/v1/rules", ruleReaders, s.apiRuleSets},
 		{"GET", "/api/v1/rules/{id}", ruleReaders, s.apiRuleSet},
 		{"PUT", "/api/v1/rules/{id}", rolesOnly(account.Admin), s.apiSaveRuleSet},
@@ -30,5 +33,6 @@ func (s *Server) creditRoutes() []route {
 // for the admin and the offices that apply them.
 var creditMenu = []menuRule{
 	{"credits", "/credits", nil},
+	{"compliance", "/compliance", complianceReaders},
 	{"rules", "/rules", []account.Role{account.Admin, account.EducationOffice, account.Auditor}},
 }
