@@ -22,6 +22,7 @@ type Standing struct {
 	ProfileID  string           `json:"profile"`
 	Evaluation rules.Evaluation `json:"evaluation"`
 	Zone       string           `json:"time_zone"`
+	Exemption  *Exemption       `json:"exemption,omitempty"`
 }
 
 // StandingOf computes personID's compliance for year as of asOf, under the
@@ -53,9 +54,37 @@ func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, 
 	for i, s := range sums {
 		totals[i] = rules.Total{Year: s.CreditYear, Class: s.Class, Category: s.Category, Role: s.Role, Amount: s.Amount, Hours: s.Hours}
 	}
-	loc := inst.Location()
-	ev := profile.Evaluate(totals, year, asOf, loc, false, false)
-	return Standing{PersonID: personID, Year: year, Profile: profile, ProfileID: profile.ID, Evaluation: ev, Zone: loc.String()}, nil
+	ex, err := exemptions(ctx, q, personID, year)
+	if err != nil {
+		return Standing{}, err
+	}
+	st := Standing{PersonID: personID, Year: year, ProfileID: profile.ID, Zone: inst.Location().String()}
+	waived := false
+	if e, ok := ex[personID]; ok {
+		st.Exemption = &e
+		profile.Require, waived = reduce(profile.Require, e)
+	}
+	st.Profile = profile
+	st.Evaluation = profile.Evaluate(totals, year, asOf, inst.Location(), false, waived)
+	return st, nil
+}
+
+// reduce applies an exemption to the year's requirements: a 100% exemption
+// waives the year; a partial one lowers each yearly minimum by its share
+// (rounded so the person never owes a fraction of a hundredth).
+func reduce(reqs []rules.Requirement, e Exemption) ([]rules.Requirement, bool) {
+	if e.Reduction >= 100 {
+		return reqs, true
+	}
+	out := make([]rules.Requirement, len(reqs))
+	for i, r := range reqs {
+		if r.PeriodYears == 1 {
+			r.MinCredits = (r.MinCredits*int64(100-e.Reduction) + 99) / 100
+			r.MinHours = (r.MinHours*int64(100-e.Reduction) + 99) / 100
+		}
+		out[i] = r
+	}
+	return out, false
 }
 
 // Transcript is a person's ledger entries for a range of credit years, with

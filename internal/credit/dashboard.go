@@ -75,9 +75,17 @@ func DashboardOf(ctx context.Context, q store.Querier, f person.ListFilter, year
 	for _, s := range sums {
 		byPerson[s.PersonID] = append(byPerson[s.PersonID], rules.Total{Year: s.CreditYear, Class: s.Class, Category: s.Category, Role: s.Role, Amount: s.Amount, Hours: s.Hours})
 	}
+	ex, err := exemptions(ctx, q, 0, year)
+	if err != nil {
+		return Dashboard{}, err
+	}
 	for _, p := range people {
 		s := settings[p.InstitutionID]
-		ev := s.profile.Evaluate(byPerson[p.ID], year, asOf, s.loc, false, false)
+		profile, waived := s.profile, false
+		if e, ok := ex[p.ID]; ok {
+			profile.Require, waived = reduce(profile.Require, e)
+		}
+		ev := profile.Evaluate(byPerson[p.ID], year, asOf, s.loc, false, waived)
 		d.Counts[ev.Status]++
 		d.Rows = append(d.Rows, Row{Person: p, ProfileID: s.profile.ID, Status: ev.Status, Evaluation: ev})
 	}

@@ -2,6 +2,7 @@ package credit_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +70,60 @@ func TestDashboardCountsFollowTheLedger(t *testing.T) {
 		d, _ = credit.DashboardOf(ctx, db, person.ListFilter{InstitutionID: hospital.ID}, 2025, after)
 		if d.Counts[rules.Compliant] != 2 || d.Counts[rules.NotCompliant] != 1 {
 			t.Errorf("after 曹's credits: %v, want 2 compliant and 1 not", d.Counts)
+		}
+	})
+}
+
+func TestExemptionsWaiveOrReduceAYear(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var a, b person.Person
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			h, err := institution.Create(ctx, tx, office, institution.Input{Kind: "hospital", NameEN: "H"})
+			if err != nil {
+				return err
+			}
+			if a, err = person.Create(ctx, tx, office, person.Input{NameZH: "甲", InstitutionID: h.ID}); err != nil {
+				return err
+			}
+			if b, err = person.Create(ctx, tx, office, person.Input{NameZH: "乙", InstitutionID: h.ID}); err != nil {
+				return err
+			}
+			// 乙 has 5 Class I and 10 Class II credits: short of 25 in all.
+			for _, p := range []ledger.Posting{
+				{PersonID: b.ID, CreditYear: 2025, Class: "I", Category: "national_project", Amount: 500, Source: "manual"},
+				{PersonID: b.ID, CreditYear: 2025, Class: "II", Category: "municipal_project", Amount: 1000, Source: "manual"},
+			} {
+				if _, err := ledger.Post(ctx, tx, office, p); err != nil {
+					return err
+				}
+			}
+			if _, err := credit.Exempt(ctx, tx, office, a.ID, credit.ExemptionInput{CreditYear: 2025, Kind: "maternity_leave", Reduction: 100, Evidence: "leave from March to December"}); err != nil {
+				return err
+			}
+			// Half the year abroad: 乙's requirements halve (12.5 in all, 2.5 Class I, 7.5 Class II).
+			_, err = credit.Exempt(ctx, tx, office, b.ID, credit.ExemptionInput{CreditYear: 2025, Kind: "study_abroad", Reduction: 50, Evidence: "visiting scholar"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
+		sa, _ := credit.StandingOf(ctx, db, a.ID, 2025, after)
+		sb, _ := credit.StandingOf(ctx, db, b.ID, 2025, after)
+		if sa.Evaluation.Status != rules.Exempt || sa.Exemption == nil || sb.Evaluation.Status != rules.Compliant {
+			t.Errorf("甲 %s, 乙 %s: want exempt and compliant", sa.Evaluation.Status, sb.Evaluation.Status)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := credit.Exempt(ctx, tx, office, b.ID, credit.ExemptionInput{CreditYear: 2025, Kind: "other", Reduction: 0, Evidence: ""})
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "reduction") || !strings.Contains(err.Error(), "evidence") {
+			t.Errorf("a bad exemption: %v, want reduction and evidence named", err)
+		}
+		d, _ := credit.DashboardOf(ctx, db, person.ListFilter{InstitutionID: a.InstitutionID}, 2025, after)
+		if d.Counts[rules.Exempt] != 1 || d.Counts[rules.Compliant] != 1 {
+			t.Errorf("dashboard %v, want one exempt and one compliant", d.Counts)
 		}
 	})
 }

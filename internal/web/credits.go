@@ -71,6 +71,7 @@ type creditFile struct {
 	Transcript credit.Transcript `json:"transcript"`
 	CanPost    bool              `json:"-"`
 	Classes    []string          `json:"-"`
+	Kinds      []string          `json:"-"`
 }
 
 func (s *Server) loadCreditFile(r *http.Request) (creditFile, error) {
@@ -79,7 +80,7 @@ func (s *Server) loadCreditFile(r *http.Request) (creditFile, error) {
 		return creditFile{}, err
 	}
 	year, from, to := creditYears(r)
-	f := creditFile{Person: presentPerson(visitOf(r).principal, per), CanPost: canPostCredits(visitOf(r).principal, per), Classes: ledger.Classes}
+	f := creditFile{Person: presentPerson(visitOf(r).principal, per), CanPost: canPostCredits(visitOf(r).principal, per), Classes: ledger.Classes, Kinds: credit.ExemptionKinds}
 	if f.Standing, err = credit.StandingOf(r.Context(), s.db, per.ID, year, time.Now()); err != nil {
 		return f, err
 	}
@@ -237,6 +238,54 @@ func (s *Server) apiReverseCredit(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	e, err := s.reverse(r, req.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, e)
+}
+
+func (s *Server) exempt(r *http.Request, in credit.ExemptionInput) (credit.Exemption, error) {
+	per, err := s.creditPerson(r)
+	if err != nil {
+		return credit.Exemption{}, err
+	}
+	if !canPostCredits(visitOf(r).principal, per) {
+		return credit.Exemption{}, errForbidden
+	}
+	var e credit.Exemption
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		e, err = credit.Exempt(r.Context(), tx, s.actor(r), per.ID, in)
+		return err
+	})
+	return e, err
+}
+
+func (s *Server) exemptPage(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	f := r.PostForm
+	year, _ := strconv.Atoi(f.Get("credit_year"))
+	reduction, _ := strconv.Atoi(f.Get("reduction"))
+	if _, err := s.exempt(r, credit.ExemptionInput{CreditYear: year, Kind: f.Get("kind"), Reduction: reduction, Evidence: f.Get("evidence")}); err != nil {
+		if _, ok := validate.As(err); !ok {
+			return err
+		}
+		page, ferr := s.loadCreditFile(r)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderForm(w, r, "credits", page, err)
+	}
+	return redirectFlash(w, r, "/people/"+r.PathValue("id")+"/credits?year="+strconv.Itoa(year), "flash.saved")
+}
+
+func (s *Server) apiExempt(w http.ResponseWriter, r *http.Request) error {
+	var in credit.ExemptionInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	e, err := s.exempt(r, in)
 	if err != nil {
 		return err
 	}
