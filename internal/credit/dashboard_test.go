@@ -127,3 +127,56 @@ func TestExemptionsWaiveOrReduceAYear(t *testing.T) {
 		}
 	})
 }
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var mine, theirs person.Person
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			h, err := institution.Create(ctx, tx, office, institution.Input{Kind: "hospital", NameEN: "H"})
+			if err != nil {
+				return err
+			}
+			o, err := institution.Create(ctx, tx, office, institution.Input{Kind: "hospital", NameEN: "Other"})
+			if err != nil {
+				return err
+			}
+			if mine, err = person.Create(ctx, tx, office, person.Input{NameZH: "甲", InstitutionID: h.ID}); err != nil {
+				return err
+			}
+			theirs, err = person.Create(ctx, tx, office, person.Input{NameZH: "乙", InstitutionID: o.ID})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		allowed := func(p person.Person) bool { return p.InstitutionID == mine.InstitutionID }
+		rows := []credit.ImportRow{
+			{PersonID: mine.ID, CreditYear: 2015, Class: "I", Category: "national_project", Amount: "2", Hours: "6", Evidence: "old system #881"},
+			{PersonID: mine.ID, CreditYear: 2015, Class: "III", Category: "national_project", Amount: "2.333"},
+			{PersonID: theirs.ID, CreditYear: 2015, Class: "II", Category: "self_study", Amount: "1"},
+		}
+		var n int
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			n, err = credit.Import(ctx, tx, office, rows, allowed)
+			return err
+		})
+		for _, want := range []string{"row 2, class", "row 2, amount", "row 3, person_id"} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("import errors %v: want %q", err, want)
+			}
+		}
+		if entries, _ := ledger.Entries(ctx, db, mine.ID, 0, 0); n != 0 || len(entries) != 0 {
+			t.Errorf("a refused import posted %d (%d entries)", n, len(entries))
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			n, err = credit.Import(ctx, tx, office, rows[:1], allowed)
+			return err
+		})
+		if entries, _ := ledger.Entries(ctx, db, mine.ID, 0, 0); err != nil || n != 1 || len(entries) != 1 || entries[0].Source != "import" || entries[0].Amount != 200 {
+			t.Errorf("good import: %d %v %+v", n, err, entries)
+		}
+	})
+}

@@ -191,3 +191,7 @@ func Correct(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, p P
 	replacement, err = appendEntry(ctx, tx, actor, p, 0)
 	return reversal, replacement, err
 }
+
+// Check validates a posting without writing it, for importers that report
+// every bad row before posting any.
+func Check(p Posting) validate.Errors { return p.validate() }

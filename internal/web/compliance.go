@@ -27,6 +27,8 @@ func (s *Server) loadDashboard(r *http.Request) (credit.Dashboard, person.ListFi
 
 type compliancePage struct {
 	Dashboard credit.Dashboard
+	Behind    []credit.Row // this page of those not yet compliant
+	Pager     pager
 	Filter    person.ListFilter
 	Statuses  []string
 	Query     string
@@ -37,7 +39,17 @@ func (s *Server) compliance(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "compliance", compliancePage{Dashboard: d, Filter: f, Query: r.URL.RawQuery,
+	var behind []credit.Row
+	for _, row := range d.Rows {
+		if row.Status != rules.Compliant && row.Status != rules.Exempt {
+			behind = append(behind, row)
+		}
+	}
+	page, limit, offset := pageOf(r)
+	q := r.URL.Query()
+	q.Del("page")
+	return s.render(w, r, "compliance", compliancePage{Dashboard: d, Filter: f, Query: q.Encode(),
+		Behind: behind[min(offset, len(behind)):min(offset+limit, len(behind))], Pager: newPager(r, page, len(behind)),
 		Statuses: []string{rules.NotCompliant, rules.AtRisk, rules.OnTrack, rules.Compliant, rules.Exempt}})
 }
 

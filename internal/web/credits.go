@@ -291,3 +291,31 @@ func (s *Server) apiExempt(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusCreated, e)
 }
+
+type importRequest struct {
+	Entries []credit.ImportRow `json:"entries"`
+}
+
+type importResponse struct {
+	Posted int `json:"posted"`
+}
+
+// apiImportCredits posts historic credits from an older system, all or
+// nothing, each problem named by row and field.
+func (s *Server) apiImportCredits(w http.ResponseWriter, r *http.Request) error {
+	var req importRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p := visitOf(r).principal
+	var n int
+	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		n, err = credit.Import(r.Context(), tx, s.actor(r), req.Entries, func(per person.Person) bool { return canPostCredits(p, per) })
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, importResponse{Posted: n})
+}

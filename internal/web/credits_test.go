@@ -109,3 +109,18 @@ func TestComplianceDashboardAndExport(t *testing.T) {
 		t.Errorf("CSV export: %d %q\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
 }
+
+func TestHistoricImportNamesEveryBadRow(t *testing.T) {
+	f := sqliteFixture(t)
+	status, body := f.apiCall(t, "education_office", "POST", "/api/v1/credits/import",
+		`{"entries":[{"person_id":{person},"credit_year":2012,"class":"I","category":"national_project","amount":"2","hours":"6"},
+		{"person_id":{otherperson},"credit_year":2012,"class":"I","category":"national_project","amount":"x"}]}`)
+	if status != 422 || !strings.Contains(string(body), `"row":2`) || !strings.Contains(string(body), `"field":"person_id"`) || !strings.Contains(string(body), `"field":"amount"`) {
+		t.Fatalf("bad import: %d %s", status, body)
+	}
+	status, body = f.apiCall(t, "education_office", "POST", "/api/v1/credits/import",
+		`{"entries":[{"person_id":{person},"credit_year":2012,"class":"I","category":"national_project","amount":"2","hours":"6","evidence":"2012 register #17"}]}`)
+	if status != 201 || !strings.Contains(string(body), `"posted":1`) {
+		t.Fatalf("good import: %d %s", status, body)
+	}
+}

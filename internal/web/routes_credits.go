@@ -22,6 +22,7 @@ func (s *Server) creditRoutes() []route {
 		{"GET", "/api/v1/people/{id}/credits", signedIn, s.apiCreditFile},
 		{"POST", "/api/v1/people/{id}/credits", rolesOnly(account.Admin, account.EducationOffice), s.apiManualCredit},
 		{"POST", "/api/v1/credits/{id}/reverse", rolesOnly(account.Admin, account.EducationOffice), s.apiReverseCredit},
+		{"POST", "/api/v1/credits/import", rolesOnly(account.Admin, account.EducationOffice), s.apiImportCredits},
 		{"POST", "/api/v1/people/{id}/exemptions", rolesOnly(account.Admin, account.EducationOffice), s.apiExempt},
 		{"GET", "/api/v1/compliance", rolesOnly(complianceReaders...), s.apiCompliance},
 		{"GET", "/api/v1/rules", ruleReaders, s.apiRuleSets},

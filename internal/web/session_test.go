@@ -116,7 +116,8 @@ func TestPagesCarryAStrictContentSecurityPolicy(t *testing.T) {
 	f := sqliteFixture(t)
 	pages := []string{"/", "/login", "/register", "/people", "/people/{person}", "/people/new", "/people/{person}/edit",
 		"/institutions", "/institutions/{hospital}", "/institutions/new", "/institutions/{hospital}/edit", "/accounts",
-		"/accounts/{acct}", "/accounts/new", "/registrations", "/audit", "/profile", "/reset/x", "/no-such-page"}
+		"/accounts/{acct}", "/accounts/new", "/registrations", "/audit", "/profile", "/reset/x", "/no-such-page",
+		"/people/{person}/credits", "/compliance", "/rules", "/rules/cn-2006"}
 	for _, p := range pages {
 		resp := f.do("admin", "GET", p, "", "")
 		b, _ := io.ReadAll(resp.Body)
