@@ -23,6 +23,15 @@ type Standing struct {
 	Evaluation rules.Evaluation `json:"evaluation"`
 	Zone       string           `json:"time_zone"`
 	Exemption  *Exemption       `json:"exemption,omitempty"`
+	// Cycles are the other rule sets the person is under this year, each
+	// with its own status.
+	Cycles []CycleStanding `json:"cycles"`
+}
+
+// CycleStanding is where a person stands in one extra cycle.
+type CycleStanding struct {
+	Cycle      Cycle            `json:"cycle"`
+	Evaluation rules.Evaluation `json:"evaluation"`
 }
 
 // StandingOf computes personID's compliance for year as of asOf, under the
@@ -46,6 +55,19 @@ func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, 
 	// record their grade; until then they are not applied.
 	var period int
 	profile.Require, period = applicable(profile.Require)
+	cycles, err := cyclesIn(ctx, q, personID, year)
+	if err != nil {
+		return Standing{}, err
+	}
+	extra := make([]rules.Profile, len(cycles))
+	for i, c := range cycles {
+		if extra[i], err = rules.Load(ctx, q, c.ProfileID); err != nil {
+			return Standing{}, err
+		}
+		var p int
+		extra[i].Require, p = applicable(extra[i].Require)
+		period = max(period, p)
+	}
 	sums, err := ledger.Summaries(ctx, q, personID, year-period+1, year)
 	if err != nil {
 		return Standing{}, err
@@ -66,6 +88,10 @@ func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, 
 	}
 	st.Profile = profile
 	st.Evaluation = profile.Evaluate(totals, year, asOf, inst.Location(), false, waived)
+	st.Cycles = []CycleStanding{}
+	for i, c := range cycles {
+		st.Cycles = append(st.Cycles, CycleStanding{Cycle: c, Evaluation: extra[i].Evaluate(totals, year, asOf, inst.Location(), false, false)})
+	}
 	return st, nil
 }
 

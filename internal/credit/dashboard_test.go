@@ -180,3 +180,47 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestAPersonUnderTwoCycles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var doc person.Person
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			h, err := institution.Create(ctx, tx, office, institution.Input{Kind: "hospital", NameEN: "H"})
+			if err != nil {
+				return err
+			}
+			if doc, err = person.Create(ctx, tx, office, person.Input{NameZH: "丁", InstitutionID: h.ID}); err != nil {
+				return err
+			}
+			// 30 hours in 2025 and 25 hours (and 26 credits, 8 Class I) in 2026.
+			for _, p := range []ledger.Posting{
+				{PersonID: doc.ID, CreditYear: 2025, Class: "I", Category: "national_project", Amount: 1000, Hours: 3000, Source: "manual"},
+				{PersonID: doc.ID, CreditYear: 2026, Class: "I", Category: "national_project", Amount: 800, Hours: 2400, Source: "manual"},
+				{PersonID: doc.ID, CreditYear: 2026, Class: "II", Category: "municipal_project", Amount: 1800, Hours: 100, Source: "manual"},
+			} {
+				if _, err := ledger.Post(ctx, tx, office, p); err != nil {
+					return err
+				}
+			}
+			_, err = credit.AddCycle(ctx, tx, office, doc.ID, credit.CycleInput{ProfileID: "ama-pra-ca", FromYear: 2025, Reason: "California licence"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := credit.StandingOf(ctx, db, doc.ID, 2026, time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Evaluation.Status != rules.Compliant || len(s.Cycles) != 1 || s.Cycles[0].Evaluation.Status != rules.Compliant {
+			t.Fatalf("standing %s with cycles %+v: want compliant in both", s.Evaluation.Status, s.Cycles)
+		}
+		// In 2025 alone the Chinese year falls short, and California's cycle
+		// (2024–2025) has only 30 of 50 hours.
+		s, _ = credit.StandingOf(ctx, db, doc.ID, 2025, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
+		if s.Evaluation.Status != rules.NotCompliant || s.Cycles[0].Evaluation.Status != rules.NotCompliant || s.Cycles[0].Evaluation.Results[0].NeedHours != 2000 {
+			t.Errorf("2025: %s, cycle %+v; want both not compliant, 20 hours short in California", s.Evaluation.Status, s.Cycles[0].Evaluation.Results)
+		}
+	})
+}

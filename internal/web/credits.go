@@ -319,3 +319,51 @@ func (s *Server) apiImportCredits(w http.ResponseWriter, r *http.Request) error 
 	}
 	return writeJSON(w, http.StatusCreated, importResponse{Posted: n})
 }
+
+func (s *Server) addCycle(r *http.Request, in credit.CycleInput) (credit.Cycle, error) {
+	per, err := s.creditPerson(r)
+	if err != nil {
+		return credit.Cycle{}, err
+	}
+	if !canPostCredits(visitOf(r).principal, per) {
+		return credit.Cycle{}, errForbidden
+	}
+	var c credit.Cycle
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		c, err = credit.AddCycle(r.Context(), tx, s.actor(r), per.ID, in)
+		return err
+	})
+	return c, err
+}
+
+func (s *Server) addCyclePage(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	f := r.PostForm
+	from, _ := strconv.Atoi(f.Get("from_year"))
+	until, _ := strconv.Atoi(f.Get("until_year"))
+	if _, err := s.addCycle(r, credit.CycleInput{ProfileID: f.Get("profile_id"), FromYear: from, UntilYear: until, Reason: f.Get("reason")}); err != nil {
+		if _, ok := validate.As(err); !ok {
+			return err
+		}
+		page, ferr := s.loadCreditFile(r)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderForm(w, r, "credits", page, err)
+	}
+	return redirectFlash(w, r, "/people/"+r.PathValue("id")+"/credits", "flash.saved")
+}
+
+func (s *Server) apiAddCycle(w http.ResponseWriter, r *http.Request) error {
+	var in credit.CycleInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	c, err := s.addCycle(r, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, c)
+}
