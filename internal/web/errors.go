@@ -6,9 +6,14 @@ import (
 	"net/http"
 
 	"github.com/meded/meded/internal/account"
+	"github.com/meded/meded/internal/activity"
+	"github.com/meded/meded/internal/agreement"
+	"github.com/meded/meded/internal/enrolment"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
+	"github.com/meded/meded/internal/placement"
+	"github.com/meded/meded/internal/session"
 	"github.com/meded/meded/internal/validate"
 )
 
@@ -48,7 +53,13 @@ func classify(err error) (*httpError, validate.Errors) {
 		return &httpError{http.StatusForbidden, "account_disabled", "error.account_disabled"}, nil
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, person.ErrNotFound), errors.Is(err, institution.ErrNotFound):
 		return errNotFound, nil
-	case errors.Is(err, account.ErrConflict):
+	case errors.Is(err, activity.ErrNotFound), errors.Is(err, session.ErrNotFound), errors.Is(err, enrolment.ErrNotFound):
+		return errNotFound, nil
+	case errors.Is(err, account.ErrConflict), errors.Is(err, activity.ErrConflict):
+		return errConflict, nil
+	case errors.Is(err, agreement.ErrNotFound), errors.Is(err, placement.ErrNotFound):
+		return errNotFound, nil
+	case errors.Is(err, agreement.ErrConflict):
 		return errConflict, nil
 	case errors.Is(err, ledger.ErrConflict):
 		return errConflict, nil
