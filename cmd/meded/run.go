@@ -19,6 +19,7 @@ Usage:
   meded serve [--demo] [--db DB] [--addr HOST:PORT] [--base-url URL] [--data-dir DIR]
   meded migrate [--db DB]
   meded demo [--reset] [--db DB]
+  meded report expiring [--days 90] [--db DB]
   meded ledger verify [--checkpoint FILE [--public-key KEY.pub]] [--db DB]
   meded ledger checkpoint --out FILE [--key KEY] [--db DB]
   meded user add --role ROLE [--email E] [--phone P] [--username U] [--scope INSTITUTION_ID] [--password PW] [--db DB]
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return migrateCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "demo":
 		return demoCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "report":
+		return reportCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "ledger":
 		return ledgerCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "user":

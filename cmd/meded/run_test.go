@@ -177,3 +177,18 @@ func TestBadSettingsNameTheirVariable(t *testing.T) {
 		t.Errorf("bad log level: %v", err)
 	}
 }
+
+func TestReportExpiring(t *testing.T) {
+	dir := t.TempDir()
+	if err := run(context.Background(), []string{"demo", "--data-dir", dir}, io.Discard, io.Discard, env(nil)); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"report", "expiring", "--days", "3650", "--db", filepath.Join(dir, "demo.db")}, &out, io.Discard, env(nil))
+	if err != nil || !strings.Contains(out.String(), "END") || !strings.Contains(out.String(), "partnership") {
+		t.Errorf("report expiring: %v\n%s", err, out.String())
+	}
+	if err := run(context.Background(), []string{"report", "expiring", "--days", "0", "--db", filepath.Join(dir, "demo.db")}, io.Discard, io.Discard, env(nil)); err == nil || !strings.Contains(err.Error(), "--days") {
+		t.Errorf("--days 0: %v", err)
+	}
+}

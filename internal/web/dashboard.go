@@ -2,8 +2,12 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/meded/meded/internal/account"
+	"github.com/meded/meded/internal/activity"
+	"github.com/meded/meded/internal/agreement"
+	"github.com/meded/meded/internal/credit"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/person"
 )
@@ -11,10 +15,17 @@ import (
 type dashboardPage struct {
 	People, Institutions, PendingRegistrations int
 	ShowPeople, ShowRegistrations              bool
+	Standing                                   *credit.Standing
+	Notices                                    []activity.Notice
+	Expiring                                   []agreement.Agreement
 }
 
+// dashboard shows each role what needs its attention: a learner's standing,
+// a director's notices, the office's registrations, the partnership office's
+// agreements about to expire.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	p := visitOf(r).principal
+	v := visitOf(r)
+	p := v.principal
 	ctx := r.Context()
 	var page dashboardPage
 	var err error
@@ -36,6 +47,24 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		page.PendingRegistrations = len(regs)
+	}
+	now := time.Now().In(v.zone)
+	if pid := p.Account.PersonID; pid != 0 {
+		st, err := credit.StandingOf(ctx, s.db, pid, now.Year(), now)
+		if err != nil {
+			return err
+		}
+		page.Standing = &st
+		if page.Notices, err = activity.Notices(ctx, s.db, pid, 5); err != nil {
+			return err
+		}
+	}
+	if p.Has(partnershipReaders...) {
+		list, err := agreement.ExpiringIn(ctx, s.db, now, agreement.ExpiryWindow, scopeOf(p, partnershipReaders...))
+		if err != nil {
+			return err
+		}
+		page.Expiring = list[:min(len(list), 5)]
 	}
 	return s.render(w, r, "dashboard", page)
 }
