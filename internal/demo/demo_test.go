@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/demo"
@@ -12,13 +13,26 @@ import (
 	"github.com/meded/meded/internal/store/storetest"
 )
 
-func TestDemoLoadsEveryRoleAndTheContextInstitutions(t *testing.T) {
+// TestDemo loads the demo once per dialect (a load is the slow part, the
+// more so under the race detector) and checks every figure on it.
+func TestDemo(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		loaded, current, err := demo.Ensure(ctx, db)
+		start := time.Now()
+		loaded, current, err := demo.Ensure(context.Background(), db)
 		if err != nil || !loaded || !current {
 			t.Fatalf("Ensure: loaded %v current %v err %v", loaded, current, err)
 		}
+		t.Logf("%s: demo loaded in %v", db.Dialect(), time.Since(start))
+		t.Run("roles and institutions", func(t *testing.T) { checkRolesAndInstitutions(t, db) })
+		t.Run("CME page", func(t *testing.T) { checkCMEPage(t, db) })
+		t.Run("partners report", func(t *testing.T) { checkPartnersReport(t, db) })
+		t.Run("bases", func(t *testing.T) { checkBases(t, db) })
+	})
+}
+
+func checkRolesAndInstitutions(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	{
 		for _, l := range demo.Logins() {
 			a, err := account.Authenticate(ctx, db, l.Login, l.Password, "127.0.0.1", account.DefaultThrottle)
 			if err != nil {
@@ -44,9 +58,9 @@ func TestDemoLoadsEveryRoleAndTheContextInstitutions(t *testing.T) {
 			t.Errorf("demo has %d people, want a hospital's worth", n)
 		}
 		// Loading again is a no-op.
-		loaded, current, err = demo.Ensure(ctx, db)
+		loaded, current, err := demo.Ensure(ctx, db)
 		if err != nil || loaded || !current {
 			t.Errorf("second Ensure: loaded %v current %v err %v", loaded, current, err)
 		}
-	})
+	}
 }
