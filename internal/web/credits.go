@@ -124,14 +124,36 @@ type creditRequest struct {
 	Reason     string `json:"reason"`
 }
 
-func (s *Server) postManualCredit(r *http.Request, req creditRequest) (ledger.Entry, error) {
+// changeCreditFile runs change, in one transaction, on the person named in
+// the path, for the offices that may post to that person's file.
+func (s *Server) changeCreditFile(r *http.Request, change func(tx *store.Tx, per person.Person) error) error {
 	per, err := s.creditPerson(r)
 	if err != nil {
-		return ledger.Entry{}, err
+		return err
 	}
 	if !canPostCredits(visitOf(r).principal, per) {
-		return ledger.Entry{}, errForbidden
+		return errForbidden
 	}
+	return s.db.InTx(r.Context(), func(tx *store.Tx) error { return change(tx, per) })
+}
+
+// afterCreditForm follows a form on the credit file: back to the file with
+// a flash, or the file again with the form's errors.
+func (s *Server) afterCreditForm(w http.ResponseWriter, r *http.Request, err error, next, flash string) error {
+	if err == nil {
+		return redirectFlash(w, r, next, flash)
+	}
+	if _, ok := validate.As(err); !ok {
+		return err
+	}
+	page, ferr := s.loadCreditFile(r)
+	if ferr != nil {
+		return ferr
+	}
+	return s.renderForm(w, r, "credits", page, err)
+}
+
+func (s *Server) postManualCredit(r *http.Request, req creditRequest) (ledger.Entry, error) {
 	var es validate.Errors
 	amount, ok := rules.ParseHundredths(orZero(req.Amount))
 	if !ok {
@@ -142,11 +164,12 @@ func (s *Server) postManualCredit(r *http.Request, req creditRequest) (ledger.En
 		es.Add("hours", "error.invalid_decimal")
 	}
 	es.Required("reason", req.Reason)
-	if len(es) > 0 {
-		return ledger.Entry{}, es
-	}
 	var e ledger.Entry
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err := s.changeCreditFile(r, func(tx *store.Tx, per person.Person) error {
+		if len(es) > 0 {
+			return es
+		}
+		var err error
 		e, err = ledger.Post(r.Context(), tx, s.actor(r), ledger.Posting{PersonID: per.ID, CreditYear: req.CreditYear, Class: req.Class,
 			Category: strings.TrimSpace(req.Category), Amount: amount, Hours: hours, Source: "manual", Evidence: strings.TrimSpace(req.Reason)})
 		return err
@@ -192,17 +215,8 @@ func (s *Server) manualCredit(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	year, _ := strconv.Atoi(f.Get("credit_year"))
 	req := creditRequest{CreditYear: year, Class: f.Get("class"), Category: f.Get("category"), Amount: f.Get("amount"), Hours: f.Get("hours"), Reason: f.Get("reason")}
-	if _, err := s.postManualCredit(r, req); err != nil {
-		if _, ok := validate.As(err); !ok {
-			return err
-		}
-		page, ferr := s.loadCreditFile(r)
-		if ferr != nil {
-			return ferr
-		}
-		return s.renderForm(w, r, "credits", page, err)
-	}
-	return redirectFlash(w, r, "/people/"+r.PathValue("id")+"/credits", "flash.credit_posted")
+	_, err := s.postManualCredit(r, req)
+	return s.afterCreditForm(w, r, err, "/people/"+r.PathValue("id")+"/credits", "flash.credit_posted")
 }
 
 func (s *Server) reverseCredit(w http.ResponseWriter, r *http.Request) error {
@@ -245,15 +259,9 @@ func (s *Server) apiReverseCredit(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) exempt(r *http.Request, in credit.ExemptionInput) (credit.Exemption, error) {
-	per, err := s.creditPerson(r)
-	if err != nil {
-		return credit.Exemption{}, err
-	}
-	if !canPostCredits(visitOf(r).principal, per) {
-		return credit.Exemption{}, errForbidden
-	}
 	var e credit.Exemption
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err := s.changeCreditFile(r, func(tx *store.Tx, per person.Person) error {
+		var err error
 		e, err = credit.Exempt(r.Context(), tx, s.actor(r), per.ID, in)
 		return err
 	})
@@ -267,17 +275,8 @@ func (s *Server) exemptPage(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	year, _ := strconv.Atoi(f.Get("credit_year"))
 	reduction, _ := strconv.Atoi(f.Get("reduction"))
-	if _, err := s.exempt(r, credit.ExemptionInput{CreditYear: year, Kind: f.Get("kind"), Reduction: reduction, Evidence: f.Get("evidence")}); err != nil {
-		if _, ok := validate.As(err); !ok {
-			return err
-		}
-		page, ferr := s.loadCreditFile(r)
-		if ferr != nil {
-			return ferr
-		}
-		return s.renderForm(w, r, "credits", page, err)
-	}
-	return redirectFlash(w, r, "/people/"+r.PathValue("id")+"/credits?year="+strconv.Itoa(year), "flash.saved")
+	_, err := s.exempt(r, credit.ExemptionInput{CreditYear: year, Kind: f.Get("kind"), Reduction: reduction, Evidence: f.Get("evidence")})
+	return s.afterCreditForm(w, r, err, "/people/"+r.PathValue("id")+"/credits?year="+strconv.Itoa(year), "flash.saved")
 }
 
 func (s *Server) apiExempt(w http.ResponseWriter, r *http.Request) error {
@@ -321,15 +320,9 @@ func (s *Server) apiImportCredits(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) addCycle(r *http.Request, in credit.CycleInput) (credit.Cycle, error) {
-	per, err := s.creditPerson(r)
-	if err != nil {
-		return credit.Cycle{}, err
-	}
-	if !canPostCredits(visitOf(r).principal, per) {
-		return credit.Cycle{}, errForbidden
-	}
 	var c credit.Cycle
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err := s.changeCreditFile(r, func(tx *store.Tx, per person.Person) error {
+		var err error
 		c, err = credit.AddCycle(r.Context(), tx, s.actor(r), per.ID, in)
 		return err
 	})
@@ -343,17 +336,8 @@ func (s *Server) addCyclePage(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	from, _ := strconv.Atoi(f.Get("from_year"))
 	until, _ := strconv.Atoi(f.Get("until_year"))
-	if _, err := s.addCycle(r, credit.CycleInput{ProfileID: f.Get("profile_id"), FromYear: from, UntilYear: until, Reason: f.Get("reason")}); err != nil {
-		if _, ok := validate.As(err); !ok {
-			return err
-		}
-		page, ferr := s.loadCreditFile(r)
-		if ferr != nil {
-			return ferr
-		}
-		return s.renderForm(w, r, "credits", page, err)
-	}
-	return redirectFlash(w, r, "/people/"+r.PathValue("id")+"/credits", "flash.saved")
+	_, err := s.addCycle(r, credit.CycleInput{ProfileID: f.Get("profile_id"), FromYear: from, UntilYear: until, Reason: f.Get("reason")})
+	return s.afterCreditForm(w, r, err, "/people/"+r.PathValue("id")+"/credits", "flash.saved")
 }
 
 func (s *Server) apiAddCycle(w http.ResponseWriter, r *http.Request) error {
