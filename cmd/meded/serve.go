@@ -80,14 +80,14 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		ln.Close()
 		return err
 	}
-	fmt.Fprintf(stdout, "MedEd is listening on %s (database %s)\n", url, db.Source)
-	for _, l := range logins {
-		fmt.Fprintf(stdout, "demo login: role=%s login=%s password=%s\n", l.Role, l.Login, l.Password)
-	}
 	if !withDemo {
 		if has, err := account.HasAdmin(ctx, db); err == nil && !has {
 			fmt.Fprintf(stdout, "No admin account yet. Create one with:\n  meded user add --db %s --role admin --email you@example.org\n", db.Source)
 		}
+	}
+	fmt.Fprintf(stdout, "MedEd is listening on %s (database %s)\n", url, db.Source)
+	for _, l := range logins {
+		fmt.Fprintf(stdout, "demo login: role=%s login=%s password=%s\n", l.Role, l.Login, l.Password)
 	}
 	return srv.Serve(ctx, ln, 20*time.Second)
 }

@@ -188,7 +188,7 @@ func loadBulkPeople(ctx context.Context, q store.Querier, ids []int64) (map[int6
 		chunk := ids[start:min(start+maxParams, len(ids))]
 		rows, err := q.Query(ctx, `SELECT p.id, p.name_zh, p.name_en, p.staff_number, p.phone, p.email,
 			(SELECT COUNT(*) FROM accounts a WHERE a.person_id = p.id)
-			FROM people p WHERE p.id IN (`+marks(len(chunk))+`)`, int64Args(chunk)...)
+			FROM people p WHERE p.id IN (`+store.Marks(len(chunk))+`)`, store.Args(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("account: bulk: load people: %w", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/meded/meded/internal/audit"
 	"github.com/meded/meded/internal/store"
@@ -102,7 +101,7 @@ func loadGrants(ctx context.Context, q store.Querier, accountIDs ...int64) (map[
 	for start := 0; start < len(accountIDs); start += maxParams {
 		chunk := accountIDs[start:min(start+maxParams, len(accountIDs))]
 		rows, err := q.Query(ctx, `SELECT id, account_id, role, institution_id, department_id FROM account_roles
-			WHERE account_id IN (`+marks(len(chunk))+`) ORDER BY id`, int64Args(chunk)...)
+			WHERE account_id IN (`+store.Marks(len(chunk))+`) ORDER BY id`, store.Args(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("account: load grants: %w", err)
 		}
@@ -207,15 +206,3 @@ func grantInstitution(ctx context.Context, q store.Querier, a Account, g Grant) 
 // maxParams bounds the ids sent in one IN list (SQLite allows 32,766
 // parameters, PostgreSQL 65,535).
 const maxParams = 500
-
-func marks(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
-
-func int64Args(ids []int64) []any {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return args
-}

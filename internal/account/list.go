@@ -48,10 +48,10 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Account, int, e
 		if len(f.InstitutionIDs) == 0 {
 			return []Account{}, 0, nil
 		}
-		in := marks(len(f.InstitutionIDs))
+		in := store.Marks(len(f.InstitutionIDs))
 		where = append(where, "(p.institution_id IN ("+in+") OR EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = a.id AND r.institution_id IN ("+in+")))")
-		args = append(args, int64Args(f.InstitutionIDs)...)
-		args = append(args, int64Args(f.InstitutionIDs)...)
+		args = append(args, store.Args(f.InstitutionIDs)...)
+		args = append(args, store.Args(f.InstitutionIDs)...)
 	}
 	from := " FROM accounts a LEFT JOIN people p ON p.id = a.person_id"
 	if len(where) > 0 {

@@ -82,11 +82,11 @@ func descendants(ctx context.Context, q store.Querier, roots []int64) (map[int64
 		return out, nil
 	}
 	rows, err := q.Query(ctx, `WITH RECURSIVE tree(root, id) AS (
-			SELECT id, id FROM institutions WHERE id IN (`+marks(len(roots))+`)
+			SELECT id, id FROM institutions WHERE id IN (`+store.Marks(len(roots))+`)
 			UNION
 			SELECT tree.root, i.id FROM institutions i JOIN tree ON i.parent_id = tree.id
 		)
-		SELECT root, id FROM tree ORDER BY root, id`, int64Args(roots)...)
+		SELECT root, id FROM tree ORDER BY root, id`, store.Args(roots)...)
 	if err != nil {
 		return nil, fmt.Errorf("institution tree: %w", err)
 	}

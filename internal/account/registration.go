@@ -210,8 +210,8 @@ func Registrations(ctx context.Context, q store.Querier, institutionIDs []int64,
 		args = append(args, status)
 	}
 	if institutionIDs != nil {
-		where = append(where, "institution_id IN ("+marks(len(institutionIDs))+")")
-		args = append(args, int64Args(institutionIDs)...)
+		where = append(where, "institution_id IN ("+store.Marks(len(institutionIDs))+")")
+		args = append(args, store.Args(institutionIDs)...)
 	}
 	query := `SELECT ` + registrationColumns + ` FROM registrations`
 	if len(where) > 0 {

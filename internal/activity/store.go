@@ -186,7 +186,7 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Activity, int, erro
 		add(`status = ?`, f.Status)
 	}
 	if len(f.Statuses) > 0 {
-		add(`status IN (`+placeholders(len(f.Statuses))+`)`, anySlice(f.Statuses)...)
+		add(`status IN (`+store.Marks(len(f.Statuses))+`)`, anySlice(f.Statuses)...)
 	}
 	if f.InstitutionID != 0 {
 		add(`institution_id = ?`, f.InstitutionID)
@@ -203,7 +203,7 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Activity, int, erro
 		if len(f.InstitutionIDs) == 0 {
 			scope = append(scope, `1 = 0`)
 		} else {
-			scope = append(scope, `institution_id IN (`+placeholders(len(f.InstitutionIDs))+`)`)
+			scope = append(scope, `institution_id IN (`+store.Marks(len(f.InstitutionIDs))+`)`)
 			scopeArgs = append(scopeArgs, anySlice(f.InstitutionIDs)...)
 		}
 	}
@@ -250,8 +250,6 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Activity, int, erro
 	return out, total, rows.Err()
 }
 
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
 func anySlice[T any](xs []T) []any {
 	out := make([]any, len(xs))
 	for i, x := range xs {
@@ -268,7 +266,7 @@ func Organisers(ctx context.Context, q store.Querier, institutionIDs []int64) ([
 		if len(institutionIDs) == 0 {
 			return nil, nil
 		}
-		query += ` WHERE institution_id IN (` + placeholders(len(institutionIDs)) + `)`
+		query += ` WHERE institution_id IN (` + store.Marks(len(institutionIDs)) + `)`
 		args = anySlice(institutionIDs)
 	}
 	rows, err := q.Query(ctx, query+` ORDER BY institution_id`, args...)

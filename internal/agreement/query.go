@@ -82,7 +82,7 @@ func loadChildren(ctx context.Context, q store.Querier, list []Agreement) error 
 		index[a.ID] = i
 		ids[i] = a.ID
 	}
-	in := marks(len(ids))
+	in := store.Marks(len(ids))
 	rows, err := q.Query(ctx, `SELECT p.agreement_id, i.id, i.name_zh, i.name_en, i.country FROM agreement_parties p
 		JOIN institutions i ON i.id = p.institution_id WHERE p.agreement_id IN (`+in+`) ORDER BY p.agreement_id, p.position`, ids...)
 	if err != nil {
@@ -166,21 +166,6 @@ func each(rows *sql.Rows, fn func(*sql.Rows) error) error {
 	return rows.Err()
 }
 
-func marks(n int) string {
-	if n == 0 {
-		return "NULL"
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func int64Args(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
-}
-
 // ListFilter narrows List. Zero fields do not filter.
 type ListFilter struct {
 	Query string
@@ -199,8 +184,8 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Agreement, int,
 	var where []string
 	var args []any
 	if f.InstitutionIDs != nil {
-		where = append(where, `EXISTS (SELECT 1 FROM agreement_parties s WHERE s.agreement_id = a.id AND s.institution_id IN (`+marks(len(f.InstitutionIDs))+`))`)
-		args = append(args, int64Args(f.InstitutionIDs)...)
+		where = append(where, `EXISTS (SELECT 1 FROM agreement_parties s WHERE s.agreement_id = a.id AND s.institution_id IN (`+store.Marks(len(f.InstitutionIDs))+`))`)
+		args = append(args, store.Args(f.InstitutionIDs)...)
 	}
 	if f.PartyID != 0 {
 		where = append(where, `EXISTS (SELECT 1 FROM agreement_parties s WHERE s.agreement_id = a.id AND s.institution_id = ?)`)
@@ -281,8 +266,8 @@ func ExpiringIn(ctx context.Context, q store.Querier, now time.Time, days int, i
 		AND a.end_on <> '' AND a.end_on >= ? AND a.end_on <= ?`
 	args := []any{from, to}
 	if institutionIDs != nil {
-		query += ` AND EXISTS (SELECT 1 FROM agreement_parties s WHERE s.agreement_id = a.id AND s.institution_id IN (` + marks(len(institutionIDs)) + `))`
-		args = append(args, int64Args(institutionIDs)...)
+		query += ` AND EXISTS (SELECT 1 FROM agreement_parties s WHERE s.agreement_id = a.id AND s.institution_id IN (` + store.Marks(len(institutionIDs)) + `))`
+		args = append(args, store.Args(institutionIDs)...)
 	}
 	list, err := queryList(ctx, q, query+` ORDER BY a.end_on, a.sort_key, a.id`, args...)
 	if err != nil {

@@ -50,7 +50,7 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Entry, int, error) 
 		if len(f.InstitutionIDs) == 0 {
 			return nil, 0, nil
 		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(f.InstitutionIDs)), ",")
+		marks := store.Marks(len(f.InstitutionIDs))
 		where = append(where, "institution_id IN ("+marks+")")
 		for _, id := range f.InstitutionIDs {
 			args = append(args, id)

@@ -42,7 +42,7 @@ func scopeClause(f Filter, col string) (string, []any) {
 		if len(f.InstitutionIDs) == 0 {
 			parts = append(parts, "1 = 0")
 		} else {
-			parts = append(parts, col+"institution_id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.InstitutionIDs)), ", ")+")")
+			parts = append(parts, col+"institution_id IN ("+store.Marks(len(f.InstitutionIDs))+")")
 			for _, id := range f.InstitutionIDs {
 				args = append(args, id)
 			}

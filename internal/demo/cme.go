@@ -79,7 +79,7 @@ var demoFormats = []string{"case_discussion", "operation_teaching", "surgical_ob
 func (b *builder) bulk(table string, cols []string, rows [][]any) error {
 	per := max(1, 6000/len(cols))
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	one := "(" + store.Marks(len(cols)) + ")"
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
 		var sb strings.Builder

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/meded/meded/internal/geo"
@@ -103,7 +102,7 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Institution, in
 		if len(codes) == 0 {
 			return nil, 0, nil
 		}
-		add("country IN ("+marks(len(codes))+")", anys(codes)...)
+		add("country IN ("+store.Marks(len(codes))+")", store.Args(codes)...)
 	}
 	if f.ParentID != 0 {
 		add("parent_id = ?", f.ParentID)
@@ -112,7 +111,7 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Institution, in
 		if len(f.IDs) == 0 {
 			return nil, 0, nil
 		}
-		add("id IN ("+marks(len(f.IDs))+")", anys(f.IDs)...)
+		add("id IN ("+store.Marks(len(f.IDs))+")", store.Args(f.IDs)...)
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -122,7 +121,7 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Institution, in
 	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM institutions`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("institution: count: %w", err)
 	}
-	page, pageArgs := pageClause(f.Limit, f.Offset)
+	page, pageArgs := store.PageClause(f.Limit, f.Offset)
 	list, err := query(ctx, q, `SELECT `+columns+` FROM institutions`+cond+` ORDER BY `+order+page, append(args, pageArgs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("institution: list: %w", err)
@@ -145,27 +144,4 @@ func query(ctx context.Context, q store.Querier, sql string, args ...any) ([]Ins
 		out = append(out, i)
 	}
 	return out, rows.Err()
-}
-
-// pageClause returns LIMIT and OFFSET for a page. SQLite accepts OFFSET only
-// after a LIMIT, so an uncapped page with an offset gets the largest one.
-func pageClause(limit, offset int) (string, []any) {
-	offset = max(offset, 0)
-	switch {
-	case limit > 0:
-		return " LIMIT ? OFFSET ?", []any{limit, offset}
-	case offset > 0:
-		return " LIMIT ? OFFSET ?", []any{int64(math.MaxInt64), offset}
-	}
-	return "", nil
-}
-
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
-func anys[T any](vs []T) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = v
-	}
-	return out
 }

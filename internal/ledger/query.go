@@ -105,7 +105,7 @@ func SummariesOfInstitutions(ctx context.Context, q store.Querier, institutionID
 	}
 	query := `SELECT s.person_id, s.credit_year, s.class, s.category, s.role, s.amount, s.hours, s.entries
 		FROM ledger_summaries s JOIN people p ON p.id = s.person_id
-		WHERE s.credit_year >= ? AND s.credit_year <= ? AND p.institution_id IN (` + marks(len(institutionIDs)) + `)`
+		WHERE s.credit_year >= ? AND s.credit_year <= ? AND p.institution_id IN (` + store.Marks(len(institutionIDs)) + `)`
 	args := []any{from, to}
 	for _, id := range institutionIDs {
 		args = append(args, id)
@@ -114,7 +114,7 @@ func SummariesOfInstitutions(ctx context.Context, q store.Querier, institutionID
 		if len(departmentIDs) == 0 {
 			return nil, nil
 		}
-		query += ` AND p.department_id IN (` + marks(len(departmentIDs)) + `)`
+		query += ` AND p.department_id IN (` + store.Marks(len(departmentIDs)) + `)`
 		for _, id := range departmentIDs {
 			args = append(args, id)
 		}
@@ -133,18 +133,4 @@ func SummariesOfInstitutions(ctx context.Context, q store.Querier, institutionID
 		out = append(out, s)
 	}
 	return out, rows.Err()
-}
-
-func marks(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	b := make([]byte, 0, 2*n)
-	for i := range n {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '?')
-	}
-	return string(b)
 }

@@ -77,7 +77,7 @@ func Build(ctx context.Context, q store.Querier, id int64) (Report, error) {
 		return Report{}, fmt.Errorf("partners of %d: %w", id, err)
 	}
 	tree = append(tree, id)
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(tree)), ", ")
+	marks := store.Marks(len(tree))
 	args := make([]any, 0, 2*len(tree))
 	for range 2 {
 		for _, t := range tree {

@@ -97,23 +97,23 @@ func findChunkOf(ctx context.Context, q store.Querier, institutionIDs []int64, p
 		}
 	}
 	ors := []string{
-		"staff_number IN (" + marks(len(texts)) + ")",
-		"name_zh IN (" + marks(len(texts)) + ")",
-		"lower(name_en) IN (" + marks(len(lowers)) + ")",
+		"staff_number IN (" + store.Marks(len(texts)) + ")",
+		"name_zh IN (" + store.Marks(len(texts)) + ")",
+		"lower(name_en) IN (" + store.Marks(len(lowers)) + ")",
 	}
 	args := append(append(append([]any{}, texts...), texts...), lowers...)
 	if len(phones) > 0 {
-		ors = append(ors, "phone IN ("+marks(len(phones))+")")
+		ors = append(ors, "phone IN ("+store.Marks(len(phones))+")")
 		args = append(args, phones...)
 	}
 	if len(emails) > 0 {
-		ors = append(ors, "email IN ("+marks(len(emails))+")")
+		ors = append(ors, "email IN ("+store.Marks(len(emails))+")")
 		args = append(args, emails...)
 	}
 	cond := "(" + strings.Join(ors, " OR ") + ")"
 	if institutionIDs != nil {
-		cond += " AND institution_id IN (" + marks(len(institutionIDs)) + ")"
-		args = append(args, anys(institutionIDs)...)
+		cond += " AND institution_id IN (" + store.Marks(len(institutionIDs)) + ")"
+		args = append(args, store.Args(institutionIDs)...)
 	}
 	people, err := query(ctx, q, `SELECT `+columns+` FROM people WHERE `+cond+` ORDER BY sort_key, id`, args...)
 	if err != nil {

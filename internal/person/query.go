@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/meded/meded/internal/namekey"
@@ -131,13 +130,13 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Person, int, er
 		if len(f.InstitutionIDs) == 0 {
 			return nil, 0, nil
 		}
-		add("institution_id IN ("+marks(len(f.InstitutionIDs))+")", anys(f.InstitutionIDs)...)
+		add("institution_id IN ("+store.Marks(len(f.InstitutionIDs))+")", store.Args(f.InstitutionIDs)...)
 	}
 	if f.DepartmentIDs != nil {
 		if len(f.DepartmentIDs) == 0 {
 			return nil, 0, nil
 		}
-		add("department_id IN ("+marks(len(f.DepartmentIDs))+")", anys(f.DepartmentIDs)...)
+		add("department_id IN ("+store.Marks(len(f.DepartmentIDs))+")", store.Args(f.DepartmentIDs)...)
 	}
 	if f.InstitutionID != 0 {
 		add("institution_id = ?", f.InstitutionID)
@@ -159,35 +158,12 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Person, int, er
 	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM people`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("person: count: %w", err)
 	}
-	page, pageArgs := pageClause(f.Limit, f.Offset)
+	page, pageArgs := store.PageClause(f.Limit, f.Offset)
 	list, err := query(ctx, q, `SELECT `+columns+` FROM people`+cond+` ORDER BY `+order+page, append(args, pageArgs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("person: list: %w", err)
 	}
 	return list, total, nil
-}
-
-// pageClause returns LIMIT and OFFSET for a page. SQLite accepts OFFSET only
-// after a LIMIT, so an uncapped page with an offset gets the largest one.
-func pageClause(limit, offset int) (string, []any) {
-	offset = max(offset, 0)
-	switch {
-	case limit > 0:
-		return " LIMIT ? OFFSET ?", []any{limit, offset}
-	case offset > 0:
-		return " LIMIT ? OFFSET ?", []any{int64(math.MaxInt64), offset}
-	}
-	return "", nil
-}
-
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
-func anys[T any](vs []T) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = v
-	}
-	return out
 }
 
 // TimeZone returns the time zone of the person's institution, in which

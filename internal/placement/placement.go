@@ -372,7 +372,7 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Placement, int,
 	var where []string
 	var args []any
 	if f.InstitutionIDs != nil {
-		m := marks(len(f.InstitutionIDs))
+		m := store.Marks(len(f.InstitutionIDs))
 		where = append(where, `(p.host_institution_id IN (`+m+`) OR pp.institution_id IN (`+m+`))`)
 		for range 2 {
 			for _, id := range f.InstitutionIDs {
@@ -420,13 +420,6 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Placement, int,
 		out = append(out, p)
 	}
 	return out, total, rows.Err()
-}
-
-func marks(n int) string {
-	if n == 0 {
-		return "NULL"
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }

@@ -1,0 +1,37 @@
+package store
+
+import (
+	"math"
+	"strings"
+)
+
+// Marks returns n placeholders for an IN list: "?,?,?".
+func Marks(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// Args turns a slice of values into query arguments.
+func Args[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// PageClause returns LIMIT and OFFSET for a page (limit ≤ 0: no cap).
+// SQLite accepts OFFSET only after a LIMIT, so an uncapped page with an
+// offset gets the largest one.
+func PageClause(limit, offset int) (string, []any) {
+	offset = max(offset, 0)
+	switch {
+	case limit > 0:
+		return " LIMIT ? OFFSET ?", []any{limit, offset}
+	case offset > 0:
+		return " LIMIT ? OFFSET ?", []any{int64(math.MaxInt64), offset}
+	}
+	return "", nil
+}
