@@ -32,7 +32,8 @@ func (f *fixture) addPartnership(ctx context.Context, tx *store.Tx) error {
 		in     agreement.Input
 	}{
 		{"agr", agreement.Input{Kind: "partnership", NameEN: "MoU with Other University", SignedOn: "2024-01-01", StartOn: "2024-01-01",
-			EndOn: "2029-12-31", Status: "active", PartyIDs: []int64{f.ids["home"], f.ids["other"]}}},
+			EndOn: "2029-12-31", Status: "active", PartyIDs: []int64{f.ids["home"], f.ids["other"]},
+			Contacts: []agreement.Contact{{InstitutionID: f.ids["other"], Name: "Ms Tan", Role: "international office", Email: "tan@other.example"}}}},
 		{"agr_out", agreement.Input{Kind: "partnership", NameEN: "Other and Far", SignedOn: "2024-01-01", StartOn: "2024-01-01",
 			EndOn: "2029-12-31", Status: "active", PartyIDs: []int64{f.ids["other"], far.ID}}},
 		{"base", agreement.Input{Kind: "internship_base", NameEN: "Internship base", SignedOn: "2024-01-01", StartOn: "2024-01-01",

@@ -43,6 +43,7 @@ func agreementFormInput(f url.Values) (agreement.Input, error) {
 }
 
 type agreementFormPage struct {
+	ID                                         int64 // 0 for a new agreement
 	Kinds, Statuses, Scopes, Levels, TermKinds []string
 	Institutions                               []institution.Institution
 }
@@ -174,4 +175,75 @@ func (s *Server) basePeople(r *http.Request, a agreement.Agreement) ([]person.Pe
 	}
 	list, _, err := person.List(r.Context(), s.db, person.ListFilter{InstitutionIDs: ids, Limit: 1000})
 	return list, err
+}
+
+// agreementFormValues fills the agreement form with a's values, the way
+// ParseTermLines and ParseCapacities read them back.
+func agreementFormValues(a agreement.Agreement) url.Values {
+	f := url.Values{"kind": {a.Kind}, "name_zh": {a.NameZH}, "name_en": {a.NameEN}, "scope": {a.Scope}, "level": {a.Level},
+		"status": {a.Status}, "signed_on": {a.SignedOn}, "start_on": {a.StartOn}, "end_on": {a.EndOn}, "notes": {a.Notes},
+		"disciplines": {strings.Join(a.Disciplines, ", ")}}
+	for _, id := range a.PartyIDs() {
+		f.Add("party_ids", strconv.FormatInt(id, 10))
+	}
+	terms := map[string][]string{}
+	for _, t := range a.Terms {
+		terms[t.Kind] = append(terms[t.Kind], t.Text)
+	}
+	for kind, lines := range terms {
+		f.Set("terms_"+kind, strings.Join(lines, "\n"))
+	}
+	var caps []string
+	for _, c := range a.Capacities {
+		caps = append(caps, c.Discipline+": "+strconv.Itoa(c.PerYear))
+	}
+	f.Set("capacities", strings.Join(caps, "\n"))
+	return f
+}
+
+func (s *Server) agreementEdit(w http.ResponseWriter, r *http.Request) error {
+	a, canEdit, err := s.loadAgreement(r, s.db)
+	if err != nil {
+		return err
+	}
+	if !canEdit {
+		return errForbidden
+	}
+	data, err := s.agreementFormData(r)
+	if err != nil {
+		return err
+	}
+	data.ID = a.ID
+	p := s.newPage(r, "agreement_form", data)
+	p.Form = agreementFormValues(a)
+	return s.renderPage(w, http.StatusOK, p)
+}
+
+// agreementUpdate saves the edit form. Contacts are edited through the API
+// and kept as they are; the status moves only through its own buttons.
+func (s *Server) agreementUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	in, err := agreementFormInput(r.PostForm)
+	var id int64
+	if err == nil {
+		err = s.changeAgreement(r, func(tx *store.Tx, a agreement.Agreement) error {
+			if len(in.PartyIDs) > 0 && !canEditAgreement(visitOf(r).principal, in.PartyIDs) {
+				return errForbidden
+			}
+			in.Contacts, id = a.Contacts, a.ID
+			_, err := agreement.Update(r.Context(), tx, s.actor(r), a.ID, in)
+			return err
+		})
+	}
+	if err != nil {
+		data, ferr := s.agreementFormData(r)
+		if ferr != nil {
+			return ferr
+		}
+		data.ID, _ = pathID(r, "id")
+		return s.renderForm(w, r, "agreement_form", data, err)
+	}
+	return redirectFlash(w, r, "/agreements/"+strconv.FormatInt(id, 10), "flash.saved")
 }

@@ -11,7 +11,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -266,5 +268,55 @@ func TestPlacementTransitionsByRole(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAgreementEditKeepsContacts: the edit form changes what it shows and
+// keeps the contacts, which it does not show.
+func TestAgreementEditKeepsContacts(t *testing.T) {
+	f := sqliteFixture(t)
+	resp := f.do("partnership_office", "GET", "/agreements/{agr}/edit", "", "")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `action="/agreements/`+f.path("{agr}")+`"`) {
+		t.Fatalf("edit page: %d", resp.StatusCode)
+	}
+	status, before := f.apiCall(t, "partnership_office", "GET", "/api/v1/agreements/{agr}", "")
+	if status != 200 {
+		t.Fatal(status)
+	}
+	var a struct {
+		NameEN   string            `json:"name_en"`
+		SignedOn string            `json:"signed_on"`
+		StartOn  string            `json:"start_on"`
+		EndOn    string            `json:"end_on"`
+		Kind     string            `json:"kind"`
+		Contacts []json.RawMessage `json:"contacts"`
+		Parties  []struct {
+			InstitutionID int64 `json:"institution_id"`
+		} `json:"parties"`
+	}
+	if err := json.Unmarshal(before, &a); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"kind": {a.Kind}, "name_en": {"Renamed agreement"}, "signed_on": {a.SignedOn}, "start_on": {a.StartOn}, "end_on": {a.EndOn}}
+	for _, p := range a.Parties {
+		form.Add("party_ids", strconv.FormatInt(p.InstitutionID, 10))
+	}
+	r, body := f.postForm(t, f.session("partnership_office"), "/agreements/{agr}", form, nil)
+	if r.StatusCode != 303 {
+		t.Fatalf("save edit: %d %s", r.StatusCode, body)
+	}
+	_, after := f.apiCall(t, "partnership_office", "GET", "/api/v1/agreements/{agr}", "")
+	var b2 struct {
+		NameEN   string            `json:"name_en"`
+		Contacts []json.RawMessage `json:"contacts"`
+	}
+	json.Unmarshal(after, &b2)
+	if len(a.Contacts) == 0 {
+		t.Fatal("the fixture agreement has no contacts to keep")
+	}
+	if b2.NameEN != "Renamed agreement" || len(b2.Contacts) != len(a.Contacts) {
+		t.Errorf("after the edit: %q with %d contacts, want the new name and %d contacts", b2.NameEN, len(b2.Contacts), len(a.Contacts))
 	}
 }

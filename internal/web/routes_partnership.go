@@ -20,6 +20,8 @@ func (s *Server) partnershipRoutes() []route {
 		{"GET", "/agreements/new", edit, s.agreementNew},
 		{"POST", "/agreements", edit, s.agreementCreate},
 		{"GET", "/agreements/{id}", read, s.agreementShow},
+		{"GET", "/agreements/{id}/edit", edit, s.agreementEdit},
+		{"POST", "/agreements/{id}", edit, s.agreementUpdate},
 		{"POST", "/agreements/{id}/status", edit, s.agreementStatus},
 		{"POST", "/agreements/{id}/renew", edit, s.agreementRenew},
 		{"POST", "/agreements/{id}/meetings", edit, s.meetingCreate},
