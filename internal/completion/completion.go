@@ -12,6 +12,7 @@ import (
 	"github.com/meded/meded/internal/assessment"
 	"github.com/meded/meded/internal/attendance"
 	"github.com/meded/meded/internal/audit"
+	"github.com/meded/meded/internal/award"
 	"github.com/meded/meded/internal/enrolment"
 	"github.com/meded/meded/internal/evaluation"
 	"github.com/meded/meded/internal/store"
@@ -107,7 +108,10 @@ func Apply(ctx context.Context, tx *store.Tx, actor audit.Actor, activityID int6
 			return err
 		}
 	}
-	return nil
+	// Credits follow completion, in the same transaction: the ledger holds
+	// what the rule set gives, and a later decision posts the difference.
+	_, err = award.Activity(ctx, tx, actor, activityID)
+	return err
 }
 
 // Close closes a running activity and decides completion.

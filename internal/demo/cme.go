@@ -7,6 +7,7 @@ import (
 
 	"github.com/meded/meded/internal/activity"
 	"github.com/meded/meded/internal/audit"
+	"github.com/meded/meded/internal/award"
 	"github.com/meded/meded/internal/declaration"
 	"github.com/meded/meded/internal/enrolment"
 	"github.com/meded/meded/internal/evaluation"
@@ -126,7 +127,27 @@ func (b *builder) loadCME() error {
 	if err := b.loadHistory(pool); err != nil {
 		return err
 	}
+	if err := b.awardClosed(); err != nil {
+		return err
+	}
 	return b.loadCurrent()
+}
+
+// awardClosed posts the credits of every closed activity with completions,
+// through the same code that posts them when an office closes one, so the
+// demo's credit files come from the recorded attendance.
+func (b *builder) awardClosed() error {
+	ids, err := b.column(`SELECT DISTINCT e.activity_id FROM enrolments e JOIN activities a ON a.id = e.activity_id
+		WHERE e.status = 'completed' AND a.status IN ('closed', 'archived') ORDER BY e.activity_id`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := award.Activity(b.ctx, b.tx, actor, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadLearners adds the extra hospital staff and the outside learners, and

@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/meded/meded/internal/account"
+	"github.com/meded/meded/internal/cmereport"
 	"github.com/meded/meded/internal/demo"
 	"github.com/meded/meded/internal/institution"
+	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
 	"github.com/meded/meded/internal/store"
 	"github.com/meded/meded/internal/store/storetest"
@@ -27,6 +29,7 @@ func TestDemo(t *testing.T) {
 		t.Run("CME page", func(t *testing.T) { checkCMEPage(t, db) })
 		t.Run("partners report", func(t *testing.T) { checkPartnersReport(t, db) })
 		t.Run("bases", func(t *testing.T) { checkBases(t, db) })
+		t.Run("credits", func(t *testing.T) { checkCredits(t, db) })
 	})
 }
 
@@ -61,6 +64,30 @@ func checkRolesAndInstitutions(t *testing.T, db *store.DB) {
 		loaded, current, err := demo.Ensure(ctx, db)
 		if err != nil || loaded || !current {
 			t.Errorf("second Ensure: loaded %v current %v err %v", loaded, current, err)
+		}
+	}
+}
+
+// checkCredits: closing the demo's 2019 projects posted one participant
+// entry per person-time trained (the same completions the CME figures
+// count), plus the lecturers', and every chain verifies.
+func checkCredits(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	r, err := ledger.Verify(ctx, db)
+	if err != nil || !r.OK() {
+		t.Fatalf("demo ledger: %+v %v", r, err)
+	}
+	var participants int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_entries WHERE credit_year = 2019 AND role = 'participant' AND source = 'activity'`).Scan(&participants); err != nil {
+		t.Fatal(err)
+	}
+	years, err := cmereport.Yearly(ctx, db, cmereport.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range years {
+		if y.Year == 2019 && y.PersonTimes != participants {
+			t.Errorf("2019: %d participant credit entries, %d person-times trained; want one entry per person-time", participants, y.PersonTimes)
 		}
 	}
 }

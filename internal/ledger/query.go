@@ -134,3 +134,33 @@ func SummariesOfInstitutions(ctx context.Context, q store.Querier, institutionID
 	}
 	return out, rows.Err()
 }
+
+// Net is what the ledger holds for one source, person, role, class and
+// category, after every correction.
+type Net struct {
+	PersonID int64
+	Role     string
+	Class    string
+	Category string
+	Amount   int64
+	Hours    int64
+}
+
+// NetOf sums the entries that came from sourceRef (and their corrections).
+func NetOf(ctx context.Context, q store.Querier, sourceRef string) ([]Net, error) {
+	rows, err := q.Query(ctx, `SELECT person_id, role, class, category, SUM(amount), SUM(hours) FROM ledger_entries
+		WHERE source_ref = ? GROUP BY person_id, role, class, category`, sourceRef)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: net of %s: %w", sourceRef, err)
+	}
+	defer rows.Close()
+	var out []Net
+	for rows.Next() {
+		var n Net
+		if err := rows.Scan(&n.PersonID, &n.Role, &n.Class, &n.Category, &n.Amount, &n.Hours); err != nil {
+			return nil, fmt.Errorf("ledger: net of %s: %w", sourceRef, err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

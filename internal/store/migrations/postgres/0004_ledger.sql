@@ -26,7 +26,7 @@ CREATE TABLE ledger_entries (
 ) PARTITION BY RANGE (credit_year);
 CREATE INDEX ledger_entries_chain ON ledger_entries(person_id, seq);
 CREATE INDEX ledger_entries_year ON ledger_entries(credit_year, person_id);
-CREATE INDEX ledger_entries_source ON ledger_entries(source, source_ref);
+CREATE INDEX ledger_entries_source ON ledger_entries(source_ref, person_id);
 
 -- One partition per decade of credit years, and a default for the rest.
 CREATE TABLE ledger_entries_1990s PARTITION OF ledger_entries FOR VALUES FROM (1990) TO (2000);

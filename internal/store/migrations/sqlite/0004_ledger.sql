@@ -22,7 +22,7 @@ CREATE TABLE ledger_entries (
     UNIQUE (person_id, seq)
 );
 CREATE INDEX ledger_entries_year ON ledger_entries(credit_year, person_id);
-CREATE INDEX ledger_entries_source ON ledger_entries(source, source_ref);
+CREATE INDEX ledger_entries_source ON ledger_entries(source_ref, person_id);
 
 -- +goose StatementBegin
 CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
