@@ -174,7 +174,7 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Activity, int, erro
 	var args []any
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
 	if f.Query != "" {
-		add(`search_text LIKE ?`, namekey.LikePattern(f.Query))
+		add(`search_text LIKE ? ESCAPE '\'`, namekey.LikePattern(f.Query))
 	}
 	if f.Year != 0 {
 		add(`year = ?`, f.Year)
