@@ -26,6 +26,7 @@ type Standing struct {
 	// Cycles are the other rule sets the person is under this year, each
 	// with its own status.
 	Cycles []CycleStanding `json:"cycles"`
+	totals []rules.Total
 }
 
 // CycleStanding is where a person stands in one extra cycle.
@@ -80,7 +81,7 @@ func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, 
 	if err != nil {
 		return Standing{}, err
 	}
-	st := Standing{PersonID: personID, Year: year, ProfileID: profile.ID, Zone: inst.Location().String()}
+	st := Standing{PersonID: personID, Year: year, ProfileID: profile.ID, Zone: inst.Location().String(), totals: totals}
 	waived := false
 	if e, ok := ex[personID]; ok {
 		st.Exemption = &e

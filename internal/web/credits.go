@@ -69,9 +69,11 @@ type creditFile struct {
 	Person     person.Person     `json:"person"`
 	Standing   credit.Standing   `json:"standing"`
 	Transcript credit.Transcript `json:"transcript"`
-	CanPost    bool              `json:"-"`
-	Classes    []string          `json:"-"`
-	Kinds      []string          `json:"-"`
+	// Suggestions are open projects that would close this year's gap.
+	Suggestions []credit.Suggestion `json:"suggestions"`
+	CanPost     bool                `json:"-"`
+	Classes     []string            `json:"-"`
+	Kinds       []string            `json:"-"`
 }
 
 func (s *Server) loadCreditFile(r *http.Request) (creditFile, error) {
@@ -86,6 +88,15 @@ func (s *Server) loadCreditFile(r *http.Request) (creditFile, error) {
 	}
 	if f.Transcript, err = credit.TranscriptOf(r.Context(), s.db, per.ID, from, to); err != nil {
 		return f, err
+	}
+	today := time.Now().In(visitOf(r).zone)
+	if year == today.Year() {
+		if f.Suggestions, err = credit.Suggest(r.Context(), s.db, f.Standing, today.Format(time.DateOnly), 5); err != nil {
+			return f, err
+		}
+	}
+	if f.Suggestions == nil {
+		f.Suggestions = []credit.Suggestion{}
 	}
 	return f, nil
 }
