@@ -62,9 +62,7 @@ func Lock(ctx context.Context, tx *store.Tx, id int64) (Activity, error) {
 
 func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Activity, error) {
 	query := `SELECT ` + columns + ` FROM activities WHERE id = ?`
-	if forUpdate && q.Dialect() == store.Postgres {
-		query += ` FOR UPDATE`
-	}
+	query += store.LockRow(q, forUpdate)
 	a, err := scan(q.QueryRow(ctx, query, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Activity{}, ErrNotFound

@@ -28,9 +28,7 @@ func Get(ctx context.Context, q store.Querier, id int64) (Institution, error) {
 // set so a concurrent update cannot slip between the read and the write.
 func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Institution, error) {
 	query := `SELECT ` + columns + ` FROM institutions WHERE id = ?`
-	if forUpdate && q.Dialect() == store.Postgres {
-		query += ` FOR UPDATE`
-	}
+	query += store.LockRow(q, forUpdate)
 	i, err := scan(q.QueryRow(ctx, query, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Institution{}, ErrNotFound

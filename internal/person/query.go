@@ -28,9 +28,7 @@ func Get(ctx context.Context, q store.Querier, id int64) (Person, error) {
 // so that a concurrent update cannot slip between the read and the write.
 func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Person, error) {
 	query := `SELECT ` + columns + ` FROM people WHERE id = ?`
-	if forUpdate && q.Dialect() == store.Postgres {
-		query += ` FOR UPDATE`
-	}
+	query += store.LockRow(q, forUpdate)
 	p, err := scan(q.QueryRow(ctx, query, id))
 	if isNoRows(err) {
 		return Person{}, ErrNotFound

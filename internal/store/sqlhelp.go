@@ -35,3 +35,13 @@ func PageClause(limit, offset int) (string, []any) {
 	}
 	return "", nil
 }
+
+// LockRow returns the clause that locks the rows a SELECT reads until the
+// transaction ends, when lock is set: FOR UPDATE on PostgreSQL. SQLite has
+// one writer at a time, so its transactions need none.
+func LockRow(q Querier, lock bool) string {
+	if lock && q.Dialect() == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}

@@ -33,18 +33,7 @@ func canPostCredits(p *account.Principal, per person.Person) bool {
 }
 
 func (s *Server) creditPerson(r *http.Request) (person.Person, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return person.Person{}, err
-	}
-	per, err := person.Get(r.Context(), s.db, id)
-	if err != nil {
-		return per, err
-	}
-	if !canSeeCredits(visitOf(r).principal, per) {
-		return per, errNotFound
-	}
-	return per, nil
+	return s.pathPerson(r, canSeeCredits)
 }
 
 // creditYears reads ?year= (the standing) and ?from=&to= (the transcript),

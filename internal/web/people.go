@@ -44,6 +44,12 @@ func presentPerson(p *account.Principal, per person.Person) person.Person {
 }
 
 func (s *Server) loadVisiblePerson(r *http.Request) (person.Person, error) {
+	return s.pathPerson(r, canSeePerson)
+}
+
+// pathPerson loads the person of path {id} when visible says the principal
+// may see them; anyone else learns only that there is no such page.
+func (s *Server) pathPerson(r *http.Request, visible func(*account.Principal, person.Person) bool) (person.Person, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return person.Person{}, err
@@ -52,7 +58,7 @@ func (s *Server) loadVisiblePerson(r *http.Request) (person.Person, error) {
 	if err != nil {
 		return per, err
 	}
-	if !canSeePerson(visitOf(r).principal, per) {
+	if !visible(visitOf(r).principal, per) {
 		return per, errNotFound
 	}
 	return per, nil
