@@ -51,6 +51,30 @@ func otherLevels(year int) map[string]int {
 // learnersPer is the enrolment of a 2019 project per level.
 var learnersPer = map[string]int{"national": 110, "provincial": 80, "municipal": 50, "institutional": 50}
 
+// recentYears are recorded in detail for the hospital's own staff, so that
+// their credit files span several years and this year's compliance varies:
+// 400 regular learners share the places of every project. This year's
+// projects that have not ended yet are open for enrolment instead.
+var recentYears = []int{2024, 2025, 2026}
+
+var (
+	recentProjects = map[string]int{"national": 20, "provincial": 10, "municipal": 15, "institutional": 35}
+	recentLearners = map[string]int{"national": 60, "provincial": 60, "municipal": 60, "institutional": 60}
+)
+
+const (
+	recentSessions = 4   // 12 hours a project
+	recentPool     = 400 // staff who attend CME regularly
+)
+
+// sessionsIn is how many 3-hour sessions a project of year holds.
+func sessionsIn(year int) int {
+	if year > lastYear {
+		return recentSessions
+	}
+	return sessionsPerProject
+}
+
 var outsideHospitals = []struct{ handle, zh, en, region, city string }{
 	{"zj-shaoxing", "绍兴市人民医院", "Shaoxing People's Hospital", "浙江", "绍兴"},
 	{"zj-lishui", "丽水市中心医院", "Lishui Central Hospital", "浙江", "丽水"},
@@ -207,9 +231,17 @@ func (b *builder) loadHistory(pool []int64) error {
 	now := store.Now()
 	var rows [][]any
 	n := 0
+	years := []int{}
 	for year := firstYear; year <= lastYear; year++ {
+		years = append(years, year)
+	}
+	today := time.Now().In(activity.Zone).Format(time.DateOnly)
+	for _, year := range append(years, recentYears...) {
 		counts := otherLevels(year)
 		counts["national"] = NationalProjects(year)
+		if year > lastYear {
+			counts = recentProjects
+		}
 		for _, level := range []string{"national", "provincial", "municipal", "institutional"} {
 			for i := range counts[level] {
 				n++
@@ -232,12 +264,15 @@ func (b *builder) loadHistory(pool []int64) error {
 				director := ds[(i*3+year)%len(ds)]
 				month := 3 + (i*7)%9
 				start := fmt.Sprintf("%d-%02d-%02d", year, month, 5+i%20)
-				end := fmt.Sprintf("%d-%02d-%02d", year, month, 7+i%20)
+				end := fmt.Sprintf("%d-%02d-%02d", year, month, 5+i%20+max(2, sessionsIn(year)-1))
 				status := "archived"
-				if year == lastYear {
+				switch {
+				case year == lastYear || year > lastYear && end < today:
 					status = "closed"
+				case year > lastYear:
+					status = "approved"
 				}
-				credits, quarters := map[string]int{"national": 1000, "provincial": 500}[level], sessionsPerProject*sessionQuarters
+				credits, quarters := map[string]int{"national": 1000, "provincial": 500}[level], sessionsIn(year)*sessionQuarters
 				titleZH := fmt.Sprintf("%s（%d）", t.zh, year)
 				titleEN := fmt.Sprintf("%s (%d)", t.en, year)
 				rows = append(rows, []any{"cme_project", level, status, code, year, titleZH, titleEN, namekey.Sort(titleZH, titleEN),
@@ -265,19 +300,32 @@ func (b *builder) loadHistory(pool []int64) error {
 	if err := b.bulk("activity_status_history", []string{"activity_id", "from_status", "to_status", "note", "actor", "at"}, hist); err != nil {
 		return err
 	}
-	return b.load2019(pool)
+	if err := b.loadDetailed(lastYear, pool, learnersPer); err != nil {
+		return err
+	}
+	staff, err := b.column(`SELECT id FROM people WHERE institution_id = ? ORDER BY id LIMIT ?`, b.ids["zju1h"], recentPool)
+	if err != nil {
+		return err
+	}
+	for _, year := range recentYears {
+		if err := b.loadDetailed(year, staff, recentLearners); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// load2019 gives 2019's projects sessions, lecturers with declarations,
-// enrolments, attendance and assessments: every enrolled learner attends
-// both sessions except one in 29, who misses the second and does not complete.
-func (b *builder) load2019(pool []int64) error {
+// loadDetailed gives the closed projects of year sessions, lecturers with
+// declarations, enrolments, attendance and assessments: every enrolled
+// learner attends every session except one in 29, who misses the last and
+// does not complete.
+func (b *builder) loadDetailed(year int, pool []int64, learners map[string]int) error {
 	type proj struct {
 		id, director int64
 		level        string
 		start        string
 	}
-	rows, err := b.tx.Query(b.ctx, `SELECT id, director_id, level, start_date FROM activities WHERE year = ? ORDER BY id`, lastYear)
+	rows, err := b.tx.Query(b.ctx, `SELECT id, director_id, level, start_date FROM activities WHERE year = ? AND status = 'closed' ORDER BY id`, year)
 	if err != nil {
 		return err
 	}
@@ -296,7 +344,7 @@ func (b *builder) load2019(pool []int64) error {
 	var sessRows [][]any
 	for i, p := range projects {
 		day, _ := time.ParseInLocation(time.DateOnly, p.start, activity.Zone)
-		for k := range sessionsPerProject {
+		for k := range sessionsIn(year) {
 			st := day.Add(time.Duration(24*k+8) * time.Hour).UTC()
 			sessRows = append(sessRows, []any{p.id, st, st.Add(3 * time.Hour), "浙一医院学术报告厅", "", demoFormats[(i+k)%len(demoFormats)],
 				sessionQuarters, "", false, now, now})
@@ -306,24 +354,26 @@ func (b *builder) load2019(pool []int64) error {
 		"cancelled", "created_at", "updated_at"}, sessRows); err != nil {
 		return err
 	}
-	sessIDs, err := b.column(`SELECT s.id FROM cme_sessions s JOIN activities a ON a.id = s.activity_id WHERE a.year = ? ORDER BY s.activity_id, s.starts_at, s.id`, lastYear)
+	sessIDs, err := b.column(`SELECT s.id FROM cme_sessions s JOIN activities a ON a.id = s.activity_id
+		WHERE a.year = ? AND a.status = 'closed' ORDER BY s.activity_id, s.starts_at, s.id`, year)
 	if err != nil {
 		return err
 	}
 	var lect, decl, enr, att, ass [][]any
 	declared := map[int64]bool{}
+	n := sessionsIn(year)
 	for i, p := range projects {
-		s1, s2 := sessIDs[2*i], sessIDs[2*i+1]
-		for _, sid := range []int64{s1, s2} {
+		sessions := sessIDs[n*i : n*i+n]
+		for _, sid := range sessions {
 			lect = append(lect, []any{sid, p.director, "", "", fmt.Sprintf("person:%d", p.director)})
 		}
 		if !declared[p.director] {
 			declared[p.director] = true
-			decl = append(decl, []any{fmt.Sprintf("person:%d", p.director), p.director, "", "无", true, "2019-01-10", now})
+			decl = append(decl, []any{fmt.Sprintf("person:%d", p.director), p.director, "", "无", true, fmt.Sprintf("%d-01-10", year), now})
 		}
-		size := learnersPer[p.level]
+		size := learners[p.level]
 		offset := (i * 97) % len(pool)
-		for j := range size {
+		for j := range min(size, len(pool)) {
 			pid := pool[(offset+j)%len(pool)]
 			if pid == p.director {
 				continue
@@ -333,9 +383,12 @@ func (b *builder) load2019(pool []int64) error {
 				status = "not_completed"
 			}
 			enr = append(enr, []any{p.id, pid, "participant", status, now, now})
-			att = append(att, []any{s1, pid, "import", now})
-			if status == "completed" {
-				att = append(att, []any{s2, pid, "import", now})
+			attended := sessions
+			if status != "completed" {
+				attended = sessions[:n-1] // misses the last session
+			}
+			for _, sid := range attended {
+				att = append(att, []any{sid, pid, "import", now})
 			}
 			if p.level == "national" {
 				ass = append(ass, []any{p.id, pid, true, 60 + (i+j)%41, now})

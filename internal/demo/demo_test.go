@@ -7,10 +7,12 @@ import (
 
 	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/cmereport"
+	"github.com/meded/meded/internal/credit"
 	"github.com/meded/meded/internal/demo"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
+	"github.com/meded/meded/internal/rules"
 	"github.com/meded/meded/internal/store"
 	"github.com/meded/meded/internal/store/storetest"
 )
@@ -80,6 +82,23 @@ func checkCredits(t *testing.T, db *store.DB) {
 	var participants int
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_entries WHERE credit_year = 2019 AND role = 'participant' AND source = 'activity'`).Scan(&participants); err != nil {
 		t.Fatal(err)
+	}
+	// The staff's files span several years, and 2025 holds both compliant
+	// and non-compliant staff: the dashboards show something real.
+	hospital := findInstitution(t, db, "The First Affiliated Hospital, Zhejiang University School of Medicine")
+	d, err := credit.DashboardOf(ctx, db, person.ListFilter{InstitutionID: hospital.ID}, 2025, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Counts[rules.Compliant] == 0 || d.Counts[rules.NotCompliant] == 0 {
+		t.Errorf("2025 dashboard %v: want some compliant and some not", d.Counts)
+	}
+	var spread int
+	if err := db.QueryRow(ctx, `SELECT COUNT(DISTINCT credit_year) FROM ledger_entries WHERE person_id = (SELECT MIN(person_id) FROM ledger_entries WHERE credit_year = 2024)`).Scan(&spread); err != nil {
+		t.Fatal(err)
+	}
+	if spread < 2 {
+		t.Errorf("a regular learner's file spans %d credit years, want several", spread)
 	}
 	years, err := cmereport.Yearly(ctx, db, cmereport.Filter{})
 	if err != nil {
