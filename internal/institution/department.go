@@ -148,7 +148,7 @@ func Departments(ctx context.Context, q store.Querier, institutionID int64) ([]D
 	return out, nil
 }
 
-func scanDepartment(s scanner) (Department, error) {
+func scanDepartment(s store.Scanner) (Department, error) {
 	var d Department
 	err := s.Scan(&d.ID, &d.InstitutionID, &d.NameZH, &d.NameEN, &d.CreatedAt, &d.UpdatedAt)
 	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()

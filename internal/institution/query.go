@@ -36,9 +36,7 @@ func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Instit
 	return i, err
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scan(s scanner) (Institution, error) {
+func scan(s store.Scanner) (Institution, error) {
 	var i Institution
 	var parent, founded sql.NullInt64
 	err := s.Scan(&i.ID, &i.Kind, &i.NameZH, &i.NameEN, &parent, &i.Country, &i.Region, &i.City,
@@ -128,18 +126,5 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Institution, in
 }
 
 func query(ctx context.Context, q store.Querier, sql string, args ...any) ([]Institution, error) {
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Institution
-	for rows.Next() {
-		i, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	return store.QueryAll(ctx, q, scan, sql, args...)
 }

@@ -36,9 +36,7 @@ func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Person
 	return p, err
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scan(s scanner) (Person, error) {
+func scan(s store.Scanner) (Person, error) {
 	var p Person
 	var department sql.NullInt64
 	var staff, phone, email, nationalID sql.NullString
@@ -51,20 +49,7 @@ func scan(s scanner) (Person, error) {
 }
 
 func query(ctx context.Context, q store.Querier, sql string, args ...any) ([]Person, error) {
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Person
-	for rows.Next() {
-		p, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return store.QueryAll(ctx, q, scan, sql, args...)
 }
 
 // ListFilter narrows and orders List. Zero fields do not filter.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"math"
 	"strings"
 )
@@ -44,4 +45,25 @@ func LockRow(q Querier, lock bool) string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// Scanner reads one row: *sql.Row and *sql.Rows both are.
+type Scanner interface{ Scan(dest ...any) error }
+
+// QueryAll runs a query and reads every row with scan.
+func QueryAll[T any](ctx context.Context, q Querier, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
