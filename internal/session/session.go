@@ -232,7 +232,17 @@ func Get(ctx context.Context, q store.Querier, id int64) (Session, error) {
 
 // List returns an activity's sessions in time order, with lecturers.
 func List(ctx context.Context, q store.Querier, activityID int64) ([]Session, error) {
-	rows, err := q.Query(ctx, `SELECT `+columns+` FROM cme_sessions WHERE activity_id = ? ORDER BY starts_at, id`, activityID)
+	return list(ctx, q, `activity_id = ?`, activityID, "starts_at, id")
+}
+
+// Taught lists the sessions personID lectures at or will, newest first.
+func Taught(ctx context.Context, q store.Querier, personID int64, limit int) ([]Session, error) {
+	out, err := list(ctx, q, `id IN (SELECT session_id FROM cme_session_lecturers WHERE person_id = ?)`, personID, "starts_at DESC, id DESC")
+	return out[:min(len(out), max(limit, 0))], err
+}
+
+func list(ctx context.Context, q store.Querier, where string, arg any, order string) ([]Session, error) {
+	rows, err := q.Query(ctx, `SELECT `+columns+` FROM cme_sessions WHERE `+where+` ORDER BY `+order, arg)
 	if err != nil {
 		return nil, fmt.Errorf("session: list: %w", err)
 	}
@@ -250,7 +260,7 @@ func List(ctx context.Context, q store.Querier, activityID int64) ([]Session, er
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	ls, err := lecturers(ctx, q, `session_id IN (SELECT id FROM cme_sessions WHERE activity_id = ?)`, activityID)
+	ls, err := lecturers(ctx, q, `session_id IN (SELECT id FROM cme_sessions WHERE `+where+`)`, arg)
 	for i := range out {
 		out[i].Lecturers = ls[out[i].ID]
 	}

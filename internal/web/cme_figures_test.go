@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/activity"
 	"github.com/meded/meded/internal/audit"
 	"github.com/meded/meded/internal/completion"
@@ -172,5 +173,22 @@ func TestRefusalsSpeakClearly(t *testing.T) {
 				t.Errorf("got %d %s, want %d on %s saying %q", code, body, tt.status, tt.field, tt.message)
 			}
 		})
+	}
+}
+
+func TestMyTeachingListsOwnSessions(t *testing.T) {
+	f := sqliteFixture(t)
+	a, err := account.Get(context.Background(), f.db, f.ids["acct"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.logins["h001"] = a // the account of 张伟, who lectures at the fixture's session
+	for role, want := range map[string]bool{"h001": true, "learner": false} {
+		resp := f.do(role, "GET", "/my-sessions", "", "")
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := strings.Contains(string(b), "示教室"); resp.StatusCode != 200 || got != want {
+			t.Errorf("%s: %d, lists the session: %v, want %v", role, resp.StatusCode, got, want)
+		}
 	}
 }

@@ -15,6 +15,7 @@ var (
 func (s *Server) cmeRoutes() []route {
 	rs := []route{
 		{"GET", "/activities", signedIn, s.activityList},
+		{"GET", "/my-sessions", signedIn, s.mySessions},
 		{"GET", "/activities/new", rolesOnly(cmeManagers...), s.activityNew},
 		{"POST", "/activities", rolesOnly(cmeManagers...), s.activityCreate},
 		{"GET", "/activities/{id}", signedIn, s.activityShow},
@@ -67,5 +68,6 @@ func (s *Server) cmeRoutes() []route {
 // cmeMenu are the CME links of the navigation, after Home.
 var cmeMenu = []menuRule{
 	{"activities", "/activities", nil},
+	{"teaching", "/my-sessions", []account.Role{account.Lecturer, account.ProjectDirector}},
 	{"cme_report", "/cme/report", cmeReaders},
 }
