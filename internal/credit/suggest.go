@@ -2,7 +2,6 @@ package credit
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sort"
 
@@ -43,16 +42,19 @@ func Suggest(ctx context.Context, q store.Querier, st Standing, today string, li
 	if err != nil {
 		return nil, err
 	}
+	mine, err := enrolment.OfPerson(ctx, q, st.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	enrolled := map[int64]bool{}
+	for _, e := range mine {
+		enrolled[e.ActivityID] = e.Status != "withdrawn"
+	}
 	var out []Suggestion
 	profiles := map[int64]rules.Profile{}
 	for _, a := range open {
-		if a.EnrolDeadline != "" && a.EnrolDeadline < today {
+		if a.EnrolDeadline != "" && a.EnrolDeadline < today || enrolled[a.ID] {
 			continue
-		}
-		if e, err := enrolment.Find(ctx, q, a.ID, st.PersonID); err == nil && e.Status != "withdrawn" {
-			continue
-		} else if err != nil && !errors.Is(err, enrolment.ErrNotFound) {
-			return nil, err
 		}
 		p, ok := profiles[a.InstitutionID]
 		if !ok {

@@ -9,6 +9,7 @@ import (
 	"github.com/meded/meded/internal/activity"
 	"github.com/meded/meded/internal/audit"
 	"github.com/meded/meded/internal/credit"
+	"github.com/meded/meded/internal/enrolment"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
@@ -89,6 +90,17 @@ func TestSuggestionsCloseTheGap(t *testing.T) {
 		}
 		if len(got) != 1 || got[0].Activity.Level != "institutional" || got[0].Award.Amount != 200 || got[0].Award.Class != "II" {
 			t.Fatalf("suggestions %+v: want only the institutional project, 12 h ÷ 6 = 2 Class II credits", got)
+		}
+		// Once P is enrolled in it, it is no longer suggested.
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := enrolment.SelfEnrol(ctx, tx, office, got[0].Activity.ID, p.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err = credit.Suggest(ctx, db, st, now.In(activity.Zone).Format(time.DateOnly), 5); err != nil || len(got) != 0 {
+			t.Errorf("after enrolling: %+v %v, want no suggestion", got, err)
 		}
 	})
 }

@@ -202,21 +202,23 @@ func Find(ctx context.Context, q store.Querier, activityID, personID int64) (Enr
 
 // List returns an activity's enrolments in enrolment order.
 func List(ctx context.Context, q store.Querier, activityID int64) ([]Enrolment, error) {
-	rows, err := q.Query(ctx, `SELECT `+columns+` FROM enrolments WHERE activity_id = ? ORDER BY created_at, id`, activityID)
+	out, err := store.QueryAll(ctx, q, scanEnrolment, `SELECT `+columns+` FROM enrolments WHERE activity_id = ? ORDER BY created_at, id`, activityID)
 	if err != nil {
 		return nil, fmt.Errorf("enrolment: list: %w", err)
 	}
-	defer rows.Close()
-	var out []Enrolment
-	for rows.Next() {
-		e, err := scanOne(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
+
+// OfPerson returns a person's enrolments, in every activity, in one query.
+func OfPerson(ctx context.Context, q store.Querier, personID int64) ([]Enrolment, error) {
+	out, err := store.QueryAll(ctx, q, scanEnrolment, `SELECT `+columns+` FROM enrolments WHERE person_id = ? ORDER BY activity_id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("enrolment: of person %d: %w", personID, err)
+	}
+	return out, nil
+}
+
+func scanEnrolment(s store.Scanner) (Enrolment, error) { return scanOne(s) }
 
 // Counts is the number of enrolments per status.
 func Counts(ctx context.Context, q store.Querier, activityID int64) (map[string]int, error) {
