@@ -93,7 +93,7 @@ func authenticate(ctx context.Context, db *store.DB, h Hasher, login, password, 
 	}
 	now := store.Now()
 	if ip != "" {
-		wait, err := retryAfter(ctx, db, "ip = ?", ip, 0, th.IPFailures, th.IPWindow, now)
+		wait, err := retryAfter(ctx, db, "ip = ?", ip, th.IPFailures, th.IPWindow, now)
 		if err != nil {
 			return Account{}, err
 		}
@@ -109,16 +109,12 @@ func authenticate(ctx context.Context, db *store.DB, h Hasher, login, password, 
 	if found {
 		key = accountKey(m.id)
 	}
-	attempt, err := reserveAttempt(ctx, db, key, now)
+	attempt, wait, err := reserveAttempt(ctx, db, key, th, now)
 	if err != nil {
 		return Account{}, err
 	}
-	wait, err := retryAfter(ctx, db, "account_key = ?", key, attempt, th.AccountFailures, th.AccountWindow, now)
-	if err == nil && wait > 0 {
-		err = ThrottledError{RetryAfter: wait}
-	}
-	if err != nil {
-		return Account{}, errors.Join(err, dropAttempt(ctx, db, attempt))
+	if wait > 0 {
+		return Account{}, ThrottledError{RetryAfter: wait}
 	}
 
 	ok := false

@@ -51,13 +51,13 @@ func loginKey(normalized string) string { return "l:" + hashSecret(normalized)[:
 
 // retryAfter returns how long to wait when the rows matching cond (one of
 // the account or IP conditions) hold limit or more failures within window,
-// and 0 otherwise. except leaves out the attempt's own reservation.
-func retryAfter(ctx context.Context, q store.Querier, cond string, arg any, except int64, limit int, window time.Duration, now time.Time) (time.Duration, error) {
+// and 0 otherwise.
+func retryAfter(ctx context.Context, q store.Querier, cond string, arg any, limit int, window time.Duration, now time.Time) (time.Duration, error) {
 	if limit <= 0 {
 		return 0, nil
 	}
-	rows, err := q.Query(ctx, `SELECT at FROM login_failures WHERE `+cond+` AND at > ? AND id <> ? ORDER BY at DESC LIMIT ?`,
-		arg, now.Add(-window), except, limit)
+	rows, err := q.Query(ctx, `SELECT at FROM login_failures WHERE `+cond+` AND at > ? ORDER BY at DESC LIMIT ?`,
+		arg, now.Add(-window), limit)
 	if err != nil {
 		return 0, fmt.Errorf("account: count failed logins: %w", err)
 	}
@@ -81,18 +81,30 @@ func retryAfter(ctx context.Context, q store.Querier, cond string, arg any, exce
 }
 
 // reserveAttempt counts an attempt against key before its password is
-// checked, so parallel guesses at one account see each other. The row has
-// no IP until it turns out a failure: in-flight logins that succeed never
-// count against their address.
-func reserveAttempt(ctx context.Context, db *store.DB, key string, now time.Time) (int64, error) {
-	var id int64
-	err := db.InTx(ctx, func(tx *store.Tx) error {
+// checked, so parallel guesses at one account see each other: the count
+// and the reservation are one transaction, serialised per key (SQLite
+// serialises every write transaction; PostgreSQL takes an advisory lock on
+// the key), so of any number of simultaneous guesses exactly the allowed
+// number are checked. It returns the wait instead of a reservation when
+// the key is throttled. The row has no IP until it turns out a failure:
+// in-flight logins that succeed never count against their address.
+func reserveAttempt(ctx context.Context, db *store.DB, key string, th Throttle, now time.Time) (id int64, wait time.Duration, err error) {
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		if tx.Dialect() == store.Postgres {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, key); err != nil {
+				return err
+			}
+		}
+		var err error
+		if wait, err = retryAfter(ctx, tx, "account_key = ?", key, th.AccountFailures, th.AccountWindow, now); err != nil || wait > 0 {
+			return err
+		}
 		return tx.QueryRow(ctx, `INSERT INTO login_failures (account_key, ip, at) VALUES (?, '', ?) RETURNING id`, key, now).Scan(&id)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("account: record login attempt: %w", err)
+		return 0, 0, fmt.Errorf("account: record login attempt: %w", err)
 	}
-	return id, nil
+	return id, wait, nil
 }
 
 // recordFailure turns a reservation into a failure from ip and now and
