@@ -133,7 +133,7 @@ func (b *builder) loadRegistrations() error {
 }
 
 func (b *builder) load() error {
-	for _, step := range []func() error{b.loadInstitutions, b.loadPeople, b.loadAccounts, b.loadRegistrations, b.loadCME, b.loadPartnerships} {
+	for _, step := range []func() error{b.loadInstitutions, b.loadPeople, b.loadAccounts, b.loadRegistrations, b.loadCME, b.loadSeries, b.loadCheckIn, b.loadFaculty, b.loadPartnerships, b.loadFurtherStudy, b.loadSelfReports} {
 		if err := step(); err != nil {
 			return err
 		}

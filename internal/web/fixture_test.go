@@ -135,7 +135,15 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 		if err := f.addCredits(ctx, tx); err != nil {
 			return err
 		}
-		return f.addPartnership(ctx, tx)
+		if err := f.addPartnership(ctx, tx); err != nil {
+			return err
+		}
+		for _, add := range []func(context.Context, *store.Tx) error{f.addSeries, f.addCheckIn, f.addFaculty, f.addFurtherStudy, f.addSelfReports} {
+			if err := add(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatalf("fixture: %v", err)

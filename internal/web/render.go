@@ -191,7 +191,7 @@ var coreMenu = []menuRule{
 
 // menuRules is the whole navigation: the core links, each domain's links,
 // and the profile last.
-var menuRules = slices.Concat(coreMenu[:1], cmeMenu, creditMenu, coreMenu[1:], partnershipMenu, []menuRule{{"profile", "/profile", nil}})
+var menuRules = slices.Concat(coreMenu[:1], cmeMenu, seriesMenu, checkinMenu, facultyMenu, creditMenu, selfReportMenu, coreMenu[1:], partnershipMenu, furtherStudyMenu, []menuRule{{"profile", "/profile", nil}})
 
 func menuFor(p *account.Principal, path string) []menuItem {
 	if p == nil {

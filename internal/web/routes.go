@@ -9,6 +9,11 @@ func (s *Server) routeTable() []route {
 	routes = append(routes, s.cmeRoutes()...)
 	routes = append(routes, s.partnershipRoutes()...)
 	routes = append(routes, s.creditRoutes()...)
+	routes = append(routes, s.seriesRoutes()...)
+	routes = append(routes, s.checkinRoutes()...)
+	routes = append(routes, s.facultyRoutes()...)
+	routes = append(routes, s.furtherStudyRoutes()...)
+	routes = append(routes, s.selfReportRoutes()...)
 	return routes
 }
 
