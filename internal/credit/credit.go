@@ -51,11 +51,8 @@ func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, 
 	if err != nil {
 		return Standing{}, err
 	}
-	// Requirements that depend on the institution's grade (the five-year
-	// national-credit rule for tertiary hospitals) wait for institutions to
-	// record their grade; until then they are not applied.
 	var period int
-	profile.Require, period = applicable(profile.Require)
+	profile.Require, period = applicable(profile.Require, inst.Attributes())
 	cycles, err := cyclesIn(ctx, q, personID, year)
 	if err != nil {
 		return Standing{}, err
@@ -66,7 +63,7 @@ func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, 
 			return Standing{}, err
 		}
 		var p int
-		extra[i].Require, p = applicable(extra[i].Require)
+		extra[i].Require, p = applicable(extra[i].Require, inst.Attributes())
 		period = max(period, p)
 	}
 	sums, err := ledger.Summaries(ctx, q, personID, year-period+1, year)

@@ -58,7 +58,7 @@ func DashboardOf(ctx context.Context, q store.Querier, f person.ListFilter, year
 		if err != nil {
 			return Dashboard{}, err
 		}
-		profile.Require, _ = applicable(profile.Require)
+		profile.Require, _ = applicable(profile.Require, inst.Attributes())
 		s := setting{profile: profile, loc: inst.Location(), period: 1}
 		for _, r := range profile.Require {
 			s.period = max(s.period, r.PeriodYears)
@@ -94,13 +94,14 @@ func DashboardOf(ctx context.Context, q store.Querier, f person.ListFilter, year
 	return d, nil
 }
 
-// applicable drops the requirements that depend on an institution's grade,
-// which institutions do not record yet.
-func applicable(reqs []rules.Requirement) ([]rules.Requirement, int) {
+// applicable keeps the requirements that bind staff of an institution with
+// attrs (the five-year national-credit rule binds only tertiary hospitals
+// and provincial-level units) and returns the longest period among them.
+func applicable(reqs []rules.Requirement, attrs []string) ([]rules.Requirement, int) {
 	var out []rules.Requirement
 	period := 1
 	for _, r := range reqs {
-		if r.AppliesTo != "" {
+		if !r.AppliesTo.Applies(attrs) {
 			continue
 		}
 		out = append(out, r)

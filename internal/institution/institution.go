@@ -36,6 +36,20 @@ const (
 // Kinds lists every kind in the order forms offer them.
 var Kinds = []Kind{University, College, AffiliatedHospital, Hospital, OutsideUniversity, OutsideHospital, Society, GovernmentBody, Other}
 
+// Grade is a hospital's grade in the Chinese tiered system; rule sets tie
+// some requirements to it (the five-year national-credit rule for staff of
+// tertiary hospitals). "" means not recorded.
+type Grade string
+
+const (
+	Tertiary  Grade = "tertiary"
+	Secondary Grade = "secondary"
+	Primary   Grade = "primary"
+)
+
+// Grades lists every grade in the order forms offer them.
+var Grades = []Grade{Tertiary, Secondary, Primary}
+
 // DefaultTimeZone is the zone of an institution that names none.
 const DefaultTimeZone = "Asia/Shanghai"
 
@@ -47,18 +61,23 @@ const (
 
 // Institution is one university, hospital, society or other body.
 type Institution struct {
-	ID        int64     `json:"id"`
-	Kind      Kind      `json:"kind"`
-	NameZH    string    `json:"name_zh"`
-	NameEN    string    `json:"name_en"`
-	ParentID  int64     `json:"parent_id"`
-	Country   string    `json:"country"`
-	Region    string    `json:"region"`
-	City      string    `json:"city"`
-	Founded   int       `json:"founded"`
-	TimeZone  string    `json:"time_zone"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID       int64  `json:"id"`
+	Kind     Kind   `json:"kind"`
+	NameZH   string `json:"name_zh"`
+	NameEN   string `json:"name_en"`
+	ParentID int64  `json:"parent_id"`
+	Country  string `json:"country"`
+	Region   string `json:"region"`
+	City     string `json:"city"`
+	Founded  int    `json:"founded"`
+	TimeZone string `json:"time_zone"`
+	Grade    Grade  `json:"grade"`
+	// ProvincialLevel marks a provincial-level unit, whose staff the Chinese
+	// rules hold to the same five-year national-credit rule as tertiary
+	// hospitals' staff.
+	ProvincialLevel bool      `json:"provincial_level"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // Name returns the name to show in lang: "zh-CN" prefers the Chinese name,
@@ -98,6 +117,22 @@ type Input struct {
 	City     string `json:"city"`
 	Founded  int    `json:"founded"`
 	TimeZone string `json:"time_zone"`
+	Grade    Grade  `json:"grade"`
+	// ProvincialLevel: see Institution.ProvincialLevel.
+	ProvincialLevel bool `json:"provincial_level"`
+}
+
+// Attributes are the traits a rule set's requirement can be limited to
+// ("applies_to"): the grade and "provincial_level".
+func (i Institution) Attributes() []string {
+	var out []string
+	if i.Grade != "" {
+		out = append(out, string(i.Grade))
+	}
+	if i.ProvincialLevel {
+		out = append(out, "provincial_level")
+	}
+	return out
 }
 
 func (in *Input) normalize() {
@@ -107,6 +142,7 @@ func (in *Input) normalize() {
 	in.Region = strings.TrimSpace(in.Region)
 	in.City = strings.TrimSpace(in.City)
 	in.TimeZone = strings.TrimSpace(in.TimeZone)
+	in.Grade = Grade(strings.TrimSpace(string(in.Grade)))
 	if in.TimeZone == "" {
 		in.TimeZone = DefaultTimeZone
 	}
@@ -124,6 +160,13 @@ func (in Input) check(ctx context.Context, q store.Querier, id int64) (validate.
 	checkNames(&es, in.NameZH, in.NameEN)
 	if in.Country != "" && !geo.Valid(in.Country) {
 		es.Add("country", "error.invalid_country")
+	}
+	if in.Grade != "" {
+		grades := make([]string, len(Grades))
+		for i, g := range Grades {
+			grades[i] = string(g)
+		}
+		es.OneOf("grade", string(in.Grade), grades)
 	}
 	es.MaxLen("region", in.Region, maxPlaceLen)
 	es.MaxLen("city", in.City, maxPlaceLen)

@@ -13,7 +13,7 @@ import (
 	"github.com/meded/meded/internal/validate"
 )
 
-const columns = `id, kind, name_zh, name_en, parent_id, country, region, city, founded, time_zone, created_at, updated_at`
+const columns = `id, kind, name_zh, name_en, parent_id, country, region, city, founded, time_zone, grade, provincial_level, created_at, updated_at`
 
 // Get returns one institution.
 func Get(ctx context.Context, q store.Querier, id int64) (Institution, error) {
@@ -40,7 +40,7 @@ func scan(s store.Scanner) (Institution, error) {
 	var i Institution
 	var parent, founded sql.NullInt64
 	err := s.Scan(&i.ID, &i.Kind, &i.NameZH, &i.NameEN, &parent, &i.Country, &i.Region, &i.City,
-		&founded, &i.TimeZone, &i.CreatedAt, &i.UpdatedAt)
+		&founded, &i.TimeZone, &i.Grade, &i.ProvincialLevel, &i.CreatedAt, &i.UpdatedAt)
 	i.ParentID, i.Founded = parent.Int64, int(founded.Int64)
 	i.CreatedAt, i.UpdatedAt = i.CreatedAt.UTC(), i.UpdatedAt.UTC()
 	return i, err

@@ -23,10 +23,10 @@ func Create(ctx context.Context, tx *store.Tx, actor audit.Actor, in Input) (Ins
 	now := store.Now()
 	inst := apply(Institution{CreatedAt: now, UpdatedAt: now}, in)
 	err = tx.QueryRow(ctx, `INSERT INTO institutions
-		(kind, name_zh, name_en, sort_key, search_text, parent_id, country, region, city, founded, time_zone, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		(kind, name_zh, name_en, sort_key, search_text, parent_id, country, region, city, founded, time_zone, grade, provincial_level, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		inst.Kind, inst.NameZH, inst.NameEN, sortKey(inst), searchText(inst), nullInt(inst.ParentID),
-		inst.Country, inst.Region, inst.City, nullInt(int64(inst.Founded)), inst.TimeZone, inst.CreatedAt, inst.UpdatedAt,
+		inst.Country, inst.Region, inst.City, nullInt(int64(inst.Founded)), inst.TimeZone, inst.Grade, inst.ProvincialLevel, inst.CreatedAt, inst.UpdatedAt,
 	).Scan(&inst.ID)
 	if err != nil {
 		return Institution{}, fmt.Errorf("institution: create: %w", err)
@@ -63,9 +63,9 @@ func Update(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in I
 	}
 	after.UpdatedAt = store.Now()
 	_, err = tx.Exec(ctx, `UPDATE institutions SET kind = ?, name_zh = ?, name_en = ?, sort_key = ?, search_text = ?,
-		parent_id = ?, country = ?, region = ?, city = ?, founded = ?, time_zone = ?, updated_at = ? WHERE id = ?`,
+		parent_id = ?, country = ?, region = ?, city = ?, founded = ?, time_zone = ?, grade = ?, provincial_level = ?, updated_at = ? WHERE id = ?`,
 		after.Kind, after.NameZH, after.NameEN, sortKey(after), searchText(after), nullInt(after.ParentID),
-		after.Country, after.Region, after.City, nullInt(int64(after.Founded)), after.TimeZone, after.UpdatedAt, id)
+		after.Country, after.Region, after.City, nullInt(int64(after.Founded)), after.TimeZone, after.Grade, after.ProvincialLevel, after.UpdatedAt, id)
 	if err != nil {
 		return Institution{}, fmt.Errorf("institution %d: update: %w", id, err)
 	}
@@ -79,6 +79,7 @@ func apply(i Institution, in Input) Institution {
 	i.Kind, i.NameZH, i.NameEN, i.ParentID = in.Kind, in.NameZH, in.NameEN, in.ParentID
 	i.Country, i.Region, i.City = in.Country, in.Region, in.City
 	i.Founded, i.TimeZone = in.Founded, in.TimeZone
+	i.Grade, i.ProvincialLevel = in.Grade, in.ProvincialLevel
 	return i
 }
 

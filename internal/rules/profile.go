@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -85,7 +86,49 @@ type Requirement struct {
 	Category    string `json:"category,omitempty"` // "" for every category
 	MinCredits  int64  `json:"min_credits,omitempty"`
 	MinHours    int64  `json:"min_hours,omitempty"`
-	AppliesTo   string `json:"applies_to,omitempty"` // e.g. "tertiary": only staff of such institutions
+	// AppliesTo limits the requirement to staff of institutions with one of
+	// these attributes (a grade such as "tertiary", or "provincial_level");
+	// empty means everyone.
+	AppliesTo Attributes `json:"applies_to,omitempty"`
+}
+
+// InstitutionAttributes are the values AppliesTo may name.
+var InstitutionAttributes = []string{"tertiary", "secondary", "primary", "provincial_level"}
+
+// Attributes is a list of institution attributes. In JSON it is an array,
+// or a single string for the older one-value form.
+type Attributes []string
+
+// UnmarshalJSON accepts "tertiary" as well as ["tertiary", "provincial_level"].
+func (a *Attributes) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*a = nil
+		if one != "" {
+			*a = Attributes{one}
+		}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*a = many
+	return nil
+}
+
+// Applies says whether a requirement limited to a binds staff of an
+// institution with attrs.
+func (a Attributes) Applies(attrs []string) bool {
+	if len(a) == 0 {
+		return true
+	}
+	for _, x := range a {
+		if slices.Contains(attrs, x) {
+			return true
+		}
+	}
+	return false
 }
 
 //go:embed profiles/*.json

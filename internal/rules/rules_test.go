@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -227,10 +228,35 @@ func TestProfilesAreValidated(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "projects.national.class") {
 		t.Errorf("bad class: %v, want an error naming projects.national.class", err)
 	}
+	grade := map[string]string{"g": `{"id":"g","extends":"cn-2006","requirements":[{"id":"n5","period_years":5,"category":"national_project","min_credits":1000,"applies_to":["tertiary","quaternary"]}]}`}
+	_, err = rules.Resolve("g", func(id string) ([]byte, bool) {
+		if b, ok := grade[id]; ok {
+			return []byte(b), true
+		}
+		return rules.ShippedJSON(id)
+	})
+	if err == nil || !strings.Contains(err.Error(), "requirements[0].applies_to[1]") {
+		t.Errorf("unknown institution attribute: %v, want an error naming requirements[0].applies_to[1]", err)
+	}
 	loop := map[string]string{"a": `{"id":"a","extends":"b"}`, "b": `{"id":"b","extends":"a"}`}
 	_, err = rules.Resolve("a", func(id string) ([]byte, bool) { b, ok := loop[id]; return []byte(b), ok })
 	if err == nil || !strings.Contains(err.Error(), "extends itself") {
 		t.Errorf("extends loop: %v", err)
+	}
+}
+
+// TestAppliesToReadsBothForms keeps profiles saved with the older
+// one-string form working.
+func TestAppliesToReadsBothForms(t *testing.T) {
+	for doc, want := range map[string]int{`"tertiary"`: 1, `["tertiary","provincial_level"]`: 2, `""`: 0} {
+		var a rules.Attributes
+		if err := json.Unmarshal([]byte(doc), &a); err != nil || len(a) != want {
+			t.Errorf("%s: %v %v, want %d values", doc, a, err, want)
+		}
+	}
+	two := rules.Attributes{"tertiary", "provincial_level"}
+	if !two.Applies([]string{"provincial_level"}) || two.Applies([]string{"secondary"}) || two.Applies(nil) || !rules.Attributes(nil).Applies(nil) {
+		t.Error("Applies: tertiary or provincial-level binds those units only; no attributes bind everyone")
 	}
 }
 

@@ -101,6 +101,9 @@ func (p Profile) Validate() validate.Errors {
 		if r.Class != "" {
 			class(f+".class", r.Class)
 		}
+		for j, a := range r.AppliesTo {
+			es.OneOf(fmt.Sprintf("%s.applies_to[%d]", f, j), a, InstitutionAttributes)
+		}
 	}
 	if p.Substitute < 0 || p.Substitute > 100 {
 		es.Add("substitution_percent", "error.out_of_range", 0, 100)

@@ -29,6 +29,7 @@ func institutionInput(f url.Values) institution.Input {
 	return institution.Input{
 		Kind: institution.Kind(g("kind")), NameZH: g("name_zh"), NameEN: g("name_en"), ParentID: parent,
 		Country: strings.ToUpper(g("country")), Region: g("region"), City: g("city"), Founded: founded, TimeZone: g("time_zone"),
+		Grade: institution.Grade(g("grade")), ProvincialLevel: f.Get("provincial_level") != "",
 	}
 }
 
@@ -145,13 +146,14 @@ type institutionFormPage struct {
 	Institution institution.Institution
 	New         bool
 	Kinds       []institution.Kind
+	Grades      []institution.Grade
 	Parents     []institution.Institution
 	Countries   []string
 }
 
 func (s *Server) institutionFormData(r *http.Request, inst institution.Institution, isNew bool) (institutionFormPage, error) {
 	parents, _, err := institution.List(r.Context(), s.db, institution.ListFilter{Limit: 1000})
-	return institutionFormPage{Institution: inst, New: isNew, Kinds: institution.Kinds, Parents: parents, Countries: geo.Codes()}, err
+	return institutionFormPage{Institution: inst, New: isNew, Kinds: institution.Kinds, Grades: institution.Grades, Parents: parents, Countries: geo.Codes()}, err
 }
 
 func (s *Server) institutionNew(w http.ResponseWriter, r *http.Request) error {
