@@ -21,6 +21,15 @@ var (
 	ErrConflict = errors.New("ledger: conflicting change")
 )
 
+// ClosedError refuses an entry for a person whose record was merged into
+// another: their chain ended with the "merged into" entry, and credits go
+// to Into's chain.
+type ClosedError struct{ PersonID, Into int64 }
+
+func (e ClosedError) Error() string {
+	return fmt.Sprintf("ledger: person %d was merged into person %d; post to person %d", e.PersonID, e.Into, e.Into)
+}
+
 // Posting is what a caller asks to add to a person's file.
 type Posting struct {
 	PersonID   int64  `json:"person_id"`
@@ -73,7 +82,7 @@ func Post(ctx context.Context, tx *store.Tx, actor audit.Actor, p Posting) (Entr
 	if es := p.validate(); len(es) > 0 {
 		return Entry{}, es
 	}
-	return appendEntry(ctx, tx, actor, p, 0)
+	return appendEntry(ctx, tx, actor, p, 0, 0)
 }
 
 func recorder(actor audit.Actor) string {
@@ -83,13 +92,17 @@ func recorder(actor audit.Actor) string {
 	return actor.Label
 }
 
-func appendEntry(ctx context.Context, tx *store.Tx, actor audit.Actor, p Posting, reverses int64) (Entry, error) {
+// appendEntry adds p to its person's chain; reverses names the entry a
+// reversal cancels, and closes (for the "merged into" entry only) the
+// person whose chain takes over, after which the chain accepts nothing.
+func appendEntry(ctx context.Context, tx *store.Tx, actor audit.Actor, p Posting, reverses, closes int64) (Entry, error) {
 	e := Entry{PersonID: p.PersonID, CreditYear: p.CreditYear, Class: p.Class, Category: p.Category, Amount: p.Amount,
 		Hours: p.Hours, Source: p.Source, SourceRef: p.SourceRef, Role: p.Role, Evidence: p.Evidence, Reverses: reverses,
 		RecordedBy: recorder(actor), RecordedAt: store.Now(), Seq: 1, PrevHash: GenesisHash}
 	var headSeq int64
 	var headHash string
-	err := tx.QueryRow(ctx, "SELECT seq, hash FROM ledger_heads WHERE person_id = ?", p.PersonID).Scan(&headSeq, &headHash)
+	var closedInto sql.NullInt64
+	err := tx.QueryRow(ctx, "SELECT seq, hash, closed_into FROM ledger_heads WHERE person_id = ?", p.PersonID).Scan(&headSeq, &headHash, &closedInto)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res, err := tx.Exec(ctx, "INSERT INTO ledger_heads (person_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (person_id) DO NOTHING", p.PersonID, GenesisHash)
@@ -104,14 +117,16 @@ func appendEntry(ctx context.Context, tx *store.Tx, actor audit.Actor, p Posting
 		}
 	case err != nil:
 		return Entry{}, fmt.Errorf("ledger: read head of person %d: %w", p.PersonID, err)
+	case closedInto.Valid:
+		return Entry{}, ClosedError{PersonID: p.PersonID, Into: closedInto.Int64}
 	default:
 		e.Seq, e.PrevHash = headSeq+1, headHash
 	}
 	e.Hash = e.ComputeHash()
 	// Move the head only if it is still where we read it: a concurrent
 	// writer makes this touch no row, and we refuse rather than fork.
-	res, err := tx.Exec(ctx, "UPDATE ledger_heads SET seq = ?, hash = ? WHERE person_id = ? AND seq = ? AND hash = ?",
-		e.Seq, e.Hash, e.PersonID, e.Seq-1, e.PrevHash)
+	res, err := tx.Exec(ctx, "UPDATE ledger_heads SET seq = ?, hash = ?, closed_into = ? WHERE person_id = ? AND seq = ? AND hash = ? AND closed_into IS NULL",
+		e.Seq, e.Hash, nullID(closes), e.PersonID, e.Seq-1, e.PrevHash)
 	if err != nil {
 		return Entry{}, fmt.Errorf("ledger: move head of person %d: %w", p.PersonID, err)
 	}
@@ -174,7 +189,7 @@ func Reverse(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, rea
 	p := Posting{PersonID: orig.PersonID, CreditYear: orig.CreditYear, Class: orig.Class, Category: orig.Category,
 		Amount: -orig.Amount, Hours: -orig.Hours, Source: "correction", SourceRef: orig.SourceRef, Role: orig.Role,
 		Evidence: fmt.Sprintf("reverses entry %d (seq %d): %s", orig.ID, orig.Seq, reason)}
-	return appendEntry(ctx, tx, actor, p, orig.ID)
+	return appendEntry(ctx, tx, actor, p, orig.ID, 0)
 }
 
 // Correct reverses entry id and posts p in its place, in one transaction.
@@ -188,7 +203,7 @@ func Correct(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, p P
 	if reversal.PersonID != p.PersonID {
 		return Entry{}, Entry{}, validate.Field("person_id", "error.ledger_other_person")
 	}
-	replacement, err = appendEntry(ctx, tx, actor, p, 0)
+	replacement, err = appendEntry(ctx, tx, actor, p, 0, 0)
 	return reversal, replacement, err
 }
 

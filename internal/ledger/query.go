@@ -36,11 +36,12 @@ func Get(ctx context.Context, q store.Querier, id int64) (Entry, error) {
 	return e, nil
 }
 
-// Entries returns a person's chain in order, optionally only the credit
-// years from..to (0 for no bound).
+// Entries returns a person's credit file in the order it was recorded: their
+// chain and the chains of records merged into them, optionally only the
+// credit years from..to (0 for no bound).
 func Entries(ctx context.Context, q store.Querier, personID int64, from, to int) ([]Entry, error) {
-	query := "SELECT " + entryColumns + " FROM ledger_entries WHERE person_id = ?"
-	args := []any{personID}
+	query := "SELECT " + entryColumns + " FROM ledger_entries WHERE " + chainsOf
+	args := []any{personID, personID}
 	if from != 0 {
 		query += " AND credit_year >= ?"
 		args = append(args, from)
@@ -49,7 +50,7 @@ func Entries(ctx context.Context, q store.Querier, personID int64, from, to int)
 		query += " AND credit_year <= ?"
 		args = append(args, to)
 	}
-	rows, err := q.Query(ctx, query+" ORDER BY seq", args...)
+	rows, err := q.Query(ctx, query+" ORDER BY recorded_at, id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: entries of person %d: %w", personID, err)
 	}
@@ -77,10 +78,12 @@ type Summary struct {
 	Entries    int64  `json:"entries"`
 }
 
-// Summaries returns a person's stored totals for the years from..to.
+// Summaries returns a person's stored totals for the years from..to, with
+// those of records merged into them added in.
 func Summaries(ctx context.Context, q store.Querier, personID int64, from, to int) ([]Summary, error) {
-	rows, err := q.Query(ctx, `SELECT person_id, credit_year, class, category, role, amount, hours, entries FROM ledger_summaries
-		WHERE person_id = ? AND credit_year >= ? AND credit_year <= ? ORDER BY credit_year, class, category, role`, personID, from, to)
+	rows, err := q.Query(ctx, `SELECT CAST(? AS BIGINT), credit_year, class, category, role, SUM(amount), SUM(hours), SUM(entries) FROM ledger_summaries
+		WHERE `+chainsOf+` AND credit_year >= ? AND credit_year <= ?
+		GROUP BY credit_year, class, category, role ORDER BY credit_year, class, category, role`, personID, personID, personID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: summaries of person %d: %w", personID, err)
 	}
@@ -98,14 +101,15 @@ func Summaries(ctx context.Context, q store.Querier, personID int64, from, to in
 
 // SummariesOfInstitutions returns the stored totals of every person of the
 // given institutions (optionally only some departments) for the years
-// from..to, in one query, for dashboards over many people.
+// from..to, in one query, for dashboards over many people. Totals of a
+// merged record count for the person it was merged into.
 func SummariesOfInstitutions(ctx context.Context, q store.Querier, institutionIDs, departmentIDs []int64, from, to int) ([]Summary, error) {
 	if len(institutionIDs) == 0 {
 		return nil, nil
 	}
-	query := `SELECT s.person_id, s.credit_year, s.class, s.category, s.role, s.amount, s.hours, s.entries
-		FROM ledger_summaries s JOIN people p ON p.id = s.person_id
-		WHERE s.credit_year >= ? AND s.credit_year <= ? AND p.institution_id IN (` + store.Marks(len(institutionIDs)) + `)`
+	query := `SELECT p.id, s.credit_year, s.class, s.category, s.role, s.amount, s.hours, s.entries
+		FROM ledger_summaries s JOIN people a ON a.id = s.person_id JOIN people p ON p.id = COALESCE(a.merged_into, a.id)
+		WHERE p.merged_into IS NULL AND s.credit_year >= ? AND s.credit_year <= ? AND p.institution_id IN (` + store.Marks(len(institutionIDs)) + `)`
 	args := []any{from, to}
 	for _, id := range institutionIDs {
 		args = append(args, id)
@@ -146,10 +150,13 @@ type Net struct {
 	Hours    int64
 }
 
-// NetOf sums the entries that came from sourceRef (and their corrections).
+// NetOf sums the entries that came from sourceRef (and their corrections),
+// per person: a merged record's entries count for the person it was merged
+// into.
 func NetOf(ctx context.Context, q store.Querier, sourceRef string) ([]Net, error) {
-	rows, err := q.Query(ctx, `SELECT person_id, role, class, category, SUM(amount), SUM(hours) FROM ledger_entries
-		WHERE source_ref = ? GROUP BY person_id, role, class, category`, sourceRef)
+	rows, err := q.Query(ctx, `SELECT COALESCE(p.merged_into, p.id), e.role, e.class, e.category, SUM(e.amount), SUM(e.hours)
+		FROM ledger_entries e JOIN people p ON p.id = e.person_id
+		WHERE e.source_ref = ? GROUP BY COALESCE(p.merged_into, p.id), e.role, e.class, e.category`, sourceRef)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: net of %s: %w", sourceRef, err)
 	}

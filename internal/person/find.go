@@ -110,7 +110,7 @@ func findChunkOf(ctx context.Context, q store.Querier, institutionIDs []int64, p
 		ors = append(ors, "email IN ("+store.Marks(len(emails))+")")
 		args = append(args, emails...)
 	}
-	cond := "(" + strings.Join(ors, " OR ") + ")"
+	cond := "merged_into IS NULL AND (" + strings.Join(ors, " OR ") + ")"
 	if institutionIDs != nil {
 		cond += " AND institution_id IN (" + store.Marks(len(institutionIDs)) + ")"
 		args = append(args, store.Args(institutionIDs)...)

@@ -43,20 +43,23 @@ const (
 // Person is one person. NationalID is held in full; pages show
 // MaskedNationalID and the audit log masks it.
 type Person struct {
-	ID            int64     `json:"id"`
-	NameZH        string    `json:"name_zh"`
-	NameEN        string    `json:"name_en"`
-	Gender        string    `json:"gender"`
-	Title         string    `json:"title"`
-	Category      string    `json:"category"`
-	InstitutionID int64     `json:"institution_id"`
-	DepartmentID  int64     `json:"department_id"`
-	StaffNumber   string    `json:"staff_number"`
-	Phone         string    `json:"phone"`
-	Email         string    `json:"email"`
-	NationalID    string    `json:"national_id"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	ID            int64  `json:"id"`
+	NameZH        string `json:"name_zh"`
+	NameEN        string `json:"name_en"`
+	Gender        string `json:"gender"`
+	Title         string `json:"title"`
+	Category      string `json:"category"`
+	InstitutionID int64  `json:"institution_id"`
+	DepartmentID  int64  `json:"department_id"`
+	StaffNumber   string `json:"staff_number"`
+	Phone         string `json:"phone"`
+	Email         string `json:"email"`
+	NationalID    string `json:"national_id"`
+	// MergedInto is the record this one was merged into, 0 for a record in
+	// use: a merged record is an alias kept so old links and chains resolve.
+	MergedInto int64     `json:"merged_into,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Name returns the name to show in lang: "zh-CN" prefers the Chinese name,

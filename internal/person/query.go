@@ -13,7 +13,7 @@ import (
 )
 
 const columns = `id, name_zh, name_en, gender, title, category, institution_id, department_id,
-	staff_number, phone, email, national_id, created_at, updated_at`
+	staff_number, phone, email, national_id, merged_into, created_at, updated_at`
 
 // Get returns one person.
 func Get(ctx context.Context, q store.Querier, id int64) (Person, error) {
@@ -26,6 +26,12 @@ func Get(ctx context.Context, q store.Querier, id int64) (Person, error) {
 
 // get loads a person, locking the row on PostgreSQL when forUpdate is set
 // so that a concurrent update cannot slip between the read and the write.
+// GetForUpdate returns one person and, on PostgreSQL, locks the row until
+// tx ends, for changes that must see it unchanged (a merge).
+func GetForUpdate(ctx context.Context, tx *store.Tx, id int64) (Person, error) {
+	return get(ctx, tx, id, true)
+}
+
 func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Person, error) {
 	query := `SELECT ` + columns + ` FROM people WHERE id = ?`
 	query += store.LockRow(q, forUpdate)
@@ -38,11 +44,11 @@ func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Person
 
 func scan(s store.Scanner) (Person, error) {
 	var p Person
-	var department sql.NullInt64
+	var department, mergedInto sql.NullInt64
 	var staff, phone, email, nationalID sql.NullString
 	err := s.Scan(&p.ID, &p.NameZH, &p.NameEN, &p.Gender, &p.Title, &p.Category, &p.InstitutionID, &department,
-		&staff, &phone, &email, &nationalID, &p.CreatedAt, &p.UpdatedAt)
-	p.DepartmentID = department.Int64
+		&staff, &phone, &email, &nationalID, &mergedInto, &p.CreatedAt, &p.UpdatedAt)
+	p.DepartmentID, p.MergedInto = department.Int64, mergedInto.Int64
 	p.StaffNumber, p.Phone, p.Email, p.NationalID = staff.String, phone.String, email.String, nationalID.String
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return p, err
@@ -103,7 +109,8 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Person, int, er
 	if !ok {
 		return nil, 0, validate.Field("sort", "error.invalid_choice", strings.Join(SortChoices, ", "))
 	}
-	var where []string
+	// A merged record is an alias of the one kept: it is listed no more.
+	where := []string{"merged_into IS NULL"}
 	var args []any
 	add := func(cond string, vs ...any) { where = append(where, cond); args = append(args, vs...) }
 	if strings.TrimSpace(f.Query) != "" {
@@ -133,10 +140,7 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Person, int, er
 	if f.Title != "" {
 		add("title = ?", f.Title)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
+	cond := " WHERE " + strings.Join(where, " AND ")
 	var total int
 	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM people`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("person: count: %w", err)
