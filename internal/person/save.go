@@ -48,6 +48,10 @@ func Update(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in I
 	if err != nil {
 		return Person{}, fmt.Errorf("person %d: update: %w", id, err)
 	}
+	if before.MergedInto != 0 {
+		// An alias keeps the data it had when merged, for the record.
+		return Person{}, validate.Field("id", "error.merge_already", before.MergedInto)
+	}
 	es, err := in.check(ctx, tx, id)
 	if err != nil {
 		return Person{}, fmt.Errorf("person %d: update: %w", id, err)

@@ -99,6 +99,9 @@ func (s *Server) myCredits(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) creditFile(w http.ResponseWriter, r *http.Request) error {
+	if per, err := s.creditPerson(r); err == nil && mergedRedirect(w, r, per, "/credits") {
+		return nil
+	}
 	f, err := s.loadCreditFile(r)
 	if err != nil {
 		return err

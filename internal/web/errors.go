@@ -45,6 +45,8 @@ func classify(err error) (*httpError, validate.Errors) {
 	switch {
 	case errors.As(err, &he):
 		return he, nil
+	case errors.As(err, new(ledger.ClosedError)):
+		return &httpError{http.StatusConflict, "person_merged", "error.person_merged"}, nil
 	case errors.As(err, &throttled):
 		return &httpError{http.StatusTooManyRequests, "throttled", "error.throttled"}, nil
 	case errors.Is(err, account.ErrBadCredentials):

@@ -139,6 +139,10 @@ type personPage struct {
 	Department  *institution.Department
 	Account     *account.Account
 	CanEdit     bool
+	// CanMerge offers to fold this record into another; Duplicates are
+	// records with the same name in the same institution.
+	CanMerge   bool
+	Duplicates []person.Person
 }
 
 func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
@@ -146,15 +150,33 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if mergedRedirect(w, r, per, "") {
+		return nil
+	}
+	page, err := s.personPageOf(r, per)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "person", page)
+}
+
+func (s *Server) personPageOf(r *http.Request, per person.Person) (personPage, error) {
+	var err error
 	p := visitOf(r).principal
 	page := personPage{Person: presentPerson(p, per), CanEdit: canEditPeopleIn(p, per.InstitutionID)}
+	page.CanMerge = page.CanEdit
+	if page.CanMerge {
+		if page.Duplicates, err = s.duplicatesOf(r, per); err != nil {
+			return page, err
+		}
+	}
 	if page.Institution, err = institution.Get(r.Context(), s.db, per.InstitutionID); err != nil {
-		return err
+		return page, err
 	}
 	if per.DepartmentID != 0 {
 		d, err := institution.GetDepartment(r.Context(), s.db, per.DepartmentID)
 		if err != nil {
-			return err
+			return page, err
 		}
 		page.Department = &d
 	}
@@ -163,7 +185,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 			page.Account = &a
 		}
 	}
-	return s.render(w, r, "person", page)
+	return page, nil
 }
 
 type personFormPage struct {

@@ -52,6 +52,7 @@ func (s *Server) coreRoutes() []route {
 		{"GET", "/people/{id}", signedIn, s.personShow},
 		{"GET", "/people/{id}/edit", rolesOnly(peopleEditors...), s.personEdit},
 		{"POST", "/people/{id}", rolesOnly(peopleEditors...), s.personUpdate},
+		{"POST", "/people/{id}/merge", rolesOnly(peopleEditors...), s.personMerge},
 
 		{"GET", "/accounts", rolesOnly(accountManagers...), s.accountList},
 		{"GET", "/accounts/new", rolesOnly(accountManagers...), s.accountNew},
@@ -81,6 +82,7 @@ func (s *Server) coreRoutes() []route {
 		{"POST", "/api/v1/people", rolesOnly(peopleEditors...), s.apiPersonCreate},
 		{"GET", "/api/v1/people/{id}", signedIn, s.apiPersonGet},
 		{"PUT", "/api/v1/people/{id}", rolesOnly(peopleEditors...), s.apiPersonUpdate},
+		{"POST", "/api/v1/people/{id}/merge", rolesOnly(peopleEditors...), s.apiPersonMerge},
 		{"GET", "/api/v1/accounts", rolesOnly(accountManagers...), s.apiAccountList},
 		{"POST", "/api/v1/accounts", rolesOnly(accountManagers...), s.apiAccountCreate},
 		{"GET", "/api/v1/accounts/{id}", rolesOnly(accountManagers...), s.apiAccountGet},
