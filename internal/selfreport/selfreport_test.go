@@ -255,7 +255,10 @@ func TestReviewReachesTheLedgerOnlyWhenApproved(t *testing.T) {
 		if !hasField(err, "reason") {
 			t.Errorf("rejecting without a reason: got %v", err)
 		}
-		err = db.InTx(ctx, func(tx *store.Tx) error { _, err := selfreport.Reject(ctx, tx, office, b.ID, "not a peer-reviewed journal"); return err })
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := selfreport.Reject(ctx, tx, office, b.ID, "not a peer-reviewed journal")
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +281,10 @@ func TestReviewReachesTheLedgerOnlyWhenApproved(t *testing.T) {
 			}
 		}
 		// Reversing the approved entry goes through the ledger; the report's net is then 0.
-		err = db.InTx(ctx, func(tx *store.Tx) error { _, err := ledger.Reverse(ctx, tx, office, e.ID, "paper retracted"); return err })
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := ledger.Reverse(ctx, tx, office, e.ID, "paper retracted")
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
