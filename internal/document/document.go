@@ -180,3 +180,6 @@ func Linked(ctx context.Context, q store.Querier, table, ownerColumn string, own
 	}
 	return out, nil
 }
+
+// KB is the size in kilobytes, rounded up, for people to read.
+func (d Document) KB() int64 { return (d.Size + 1023) / 1024 }

@@ -85,7 +85,7 @@ func ParseDetails(category string, p rules.Profile, in map[string]string) (map[s
 			continue
 		}
 		if !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			es.Add(field, "error.invalid_text")
+			es.Add(field, "selfreport.invalid_text")
 			continue
 		}
 		if utf8.RuneCountInString(v) > maxDetailLen {

@@ -127,7 +127,7 @@ func Reject(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, reas
 
 func checkReason(es *validate.Errors, reason string) {
 	if !utf8.ValidString(reason) {
-		es.Add("reason", "error.invalid_text")
+		es.Add("reason", "selfreport.invalid_text")
 	} else if utf8.RuneCountInString(reason) > maxReason {
 		es.Add("reason", "error.too_long", maxReason)
 	}

@@ -75,7 +75,7 @@ type Report struct {
 	SubmittedBy    string              `json:"submitted_by"`
 	SubmittedAt    time.Time           `json:"submitted_at"`
 	WithdrawnAt    *time.Time          `json:"withdrawn_at,omitempty"`
-	Documents      []document.Document `json:"documents"`
+	Documents      []document.Document `json:"documents,omitempty"`
 }
 
 // SourceRef is the ledger source_ref of the report's entry.

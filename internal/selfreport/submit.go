@@ -80,7 +80,7 @@ func Evaluate(ctx context.Context, q store.Querier, personID int64, in Input, to
 	if title == "" {
 		es.Add("title", "error.required")
 	} else if !utf8.ValidString(title) || strings.ContainsFunc(title, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		es.Add("title", "error.invalid_text")
+		es.Add("title", "selfreport.invalid_text")
 	} else if utf8.RuneCountInString(title) > maxTitle {
 		es.Add("title", "error.too_long", maxTitle)
 	}
