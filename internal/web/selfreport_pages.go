@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -151,28 +152,38 @@ func formInput(r *http.Request) selfreport.Input {
 	return in
 }
 
-func (s *Server) selfReportSubmit(w http.ResponseWriter, r *http.Request) error {
+// parseSelfReportForm reads a submission form: multipart with its evidence
+// files, or (without files) a plain form. tooBig says the body went over
+// maxSelfReportBody, which the form then reports on "files".
+func parseSelfReportForm(w http.ResponseWriter, r *http.Request) (in selfreport.Input, files []document.Upload, tooBig bool, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxSelfReportBody)
-	var files []document.Upload
-	var tooBig bool
 	switch err := r.ParseMultipartForm(1 << 20); {
 	case err == nil:
-		var rerr error
-		if files, rerr = readUploads(r.MultipartForm.File["files"]); rerr != nil {
-			return rerr
+		if files, err = readUploads(r.MultipartForm.File["files"]); err != nil {
+			return in, nil, false, err
 		}
 	case errors.Is(err, http.ErrNotMultipart):
 		if err := r.ParseForm(); err != nil {
-			return errBadForm
+			return in, nil, false, errBadForm
 		}
 	default:
 		var mbe *http.MaxBytesError
 		if !errors.As(err, &mbe) {
-			return errBadForm
+			return in, nil, false, errBadForm
 		}
 		tooBig = true
 	}
-	in := formInput(r)
+	if r.PostForm == nil {
+		r.PostForm = url.Values{}
+	}
+	return formInput(r), files, tooBig, nil
+}
+
+func (s *Server) selfReportSubmit(w http.ResponseWriter, r *http.Request) error {
+	in, files, tooBig, err := parseSelfReportForm(w, r)
+	if err != nil {
+		return err
+	}
 	if tooBig {
 		page, _, err := s.selfReportForm(r, in)
 		if err != nil {
