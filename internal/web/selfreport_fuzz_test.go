@@ -56,3 +56,15 @@ func FuzzSelfReportForm(f *testing.F) {
 		}
 	})
 }
+
+func TestAttrCharsEscapesParameterBreakers(t *testing.T) {
+	for name, want := range map[string]string{
+		"综述 全文.pdf":        "%E7%BB%BC%E8%BF%B0%20%E5%85%A8%E6%96%87.pdf",
+		`a";b=c.pdf`:       "a%22%3Bb%3Dc.pdf",
+		"plain-v1.2_x.png": "plain-v1.2_x.png",
+	} {
+		if got := attrChars(name); got != want {
+			t.Errorf("attrChars(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -2,10 +2,10 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -159,12 +159,29 @@ func (s *Server) selfReportDocument(w http.ResponseWriter, r *http.Request) erro
 	}
 	w.Header().Set("Content-Type", d.ContentType)
 	w.Header().Set("Content-Length", strconv.FormatInt(d.Size, 10))
-	w.Header().Set("Content-Disposition", `attachment; filename="evidence-`+strconv.FormatInt(d.ID, 10)+extension(d.ContentType)+`"; filename*=UTF-8''`+url.PathEscape(d.Name))
+	w.Header().Set("Content-Disposition", `attachment; filename="evidence-`+strconv.FormatInt(d.ID, 10)+extension(d.ContentType)+`"; filename*=UTF-8''`+attrChars(d.Name))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Digest", "sha-256="+d.SHA256)
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = w.Write(d.Content)
 	return err
+}
+
+// attrChars percent-encodes a file name for filename* (RFC 8187): every
+// byte but letters, digits and !#$&+-.^_`|~ is escaped, so a name holding
+// ";" or quotes cannot end the header parameter early.
+func attrChars(name string) string {
+	const keep = "!#$&+-.^_`|~"
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(keep, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }
 
 func extension(contentType string) string {
