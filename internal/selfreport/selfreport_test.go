@@ -165,6 +165,14 @@ func TestBadInputStoresNothing(t *testing.T) {
 			{"missing characters", with(func(in *selfreport.Input) { in.Details = map[string]string{} }), nil, "details.characters", "error.required"},
 			{"bad characters", with(func(in *selfreport.Input) { in.Details["characters"] = "many" }), nil, "details.characters", "error.out_of_range"},
 			{"unknown detail", with(func(in *selfreport.Input) { in.Details["journal"] = "x" }), nil, "details.journal", "selfreport.unknown_detail"},
+			{"rank beyond the table", with(func(in *selfreport.Input) {
+				in.Category, in.Details = "paper", map[string]string{"journal": "J", "level": "national", "author_rank": "4"}
+			}), nil, "details.author_rank", "selfreport.rank_not_credited"},
+			{"unknown level", with(func(in *selfreport.Input) {
+				in.Category, in.Details = "research_project", map[string]string{"project_number": "1", "funder": "F", "level": "galactic", "member_rank": "1"}
+			}), nil, "details.level", "error.invalid_choice"},
+			{"title too long", with(func(in *selfreport.Input) { in.Title = strings.Repeat("题", 301) }), nil, "title", "error.too_long"},
+			{"control characters", with(func(in *selfreport.Input) { in.Title = "a\x00b" }), nil, "title", "selfreport.invalid_text"},
 			{"no evidence", good, []document.Upload{}, "files", "selfreport.evidence_required"},
 			{"too many files", good, []document.Upload{pdf("1.pdf"), pdf("2.pdf"), pdf("3.pdf"), pdf("4.pdf"), pdf("5.pdf"), pdf("6.pdf")}, "files", "selfreport.too_many_files"},
 			{"wrong type", good, []document.Upload{pdf("ok.pdf"), exe}, "files", "document.bad_type"},
