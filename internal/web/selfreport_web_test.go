@@ -181,6 +181,11 @@ func TestSelfReportsThroughTheAPI(t *testing.T) {
 	if got, _ := creditTotal(t, f, "self", year); got != creditsAfter {
 		t.Errorf("rejection changed the credit file: %d, want %d", got, creditsAfter)
 	}
+	// The author sees the reason and can report it again.
+	resp = f.do("learner", "GET", "/self-reports/{sr_self}", "", "")
+	if page := readAll(t, resp); !strings.Contains(page, "a case report, not a review") || !strings.Contains(page, "/self-reports/new?category=self_study&amp;credit_year=") {
+		t.Errorf("rejected report page lacks the reason or the link to report again")
+	}
 	// The office cannot withdraw for the author; the author withdraws a waiting report, which then cannot be approved.
 	status, body = f.apiCall(t, "learner", "POST", "/api/v1/self-reports", paper(year-1, `{"name":"p.pdf","content":"`+pdf+`"}`))
 	if status != 201 {
