@@ -57,6 +57,7 @@ var references = []reference{
 	{table: "agreement_meeting_attendees", column: "person_id", key: []string{"meeting_id"}},
 	{table: "credit_exemptions", column: "person_id"},
 	{table: "person_rule_cycles", column: "person_id"},
+	{table: "self_reports", column: "person_id"},
 }
 
 // People merges person from into person into, with a reason for the record.

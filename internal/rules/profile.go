@@ -18,22 +18,23 @@ import (
 // Profile is one rule set. Amounts are hundredths of a credit; hours are
 // hundredths of a study hour.
 type Profile struct {
-	ID          string            `json:"id"`
-	Version     int               `json:"version"`
-	Name        map[string]string `json:"name"`
-	Extends     string            `json:"extends,omitempty"`
-	Sources     []Source          `json:"sources"`
-	Classes     bool              `json:"classes"`  // Class I/II exist; otherwise every credit is class "none"
-	Rounding    string            `json:"rounding"` // "hundredth" (half up) or "quarter" (down to quarter credits)
-	Projects    map[string]Rate   `json:"projects"` // by level: national, provincial, municipal, institutional
-	Remote      *Rate             `json:"remote,omitempty"`
-	Sessions    map[string]Rate   `json:"sessions"` // by session format, for unit lectures, case discussions, rounds…
-	YearCaps    []YearCap         `json:"year_caps"`
-	SelfStudy   *SelfStudy        `json:"self_study,omitempty"`
-	Further     *FurtherStudy     `json:"further_study,omitempty"`
-	Require     []Requirement     `json:"requirements"`
-	Substitute  int               `json:"substitution_percent"` // how much of one class's requirement the other class may cover
-	AtRiskShare string            `json:"at_risk"`              // "pro_rata": at risk when below the share of the period elapsed
+	ID          string                    `json:"id"`
+	Version     int                       `json:"version"`
+	Name        map[string]string         `json:"name"`
+	Extends     string                    `json:"extends,omitempty"`
+	Sources     []Source                  `json:"sources"`
+	Classes     bool                      `json:"classes"`  // Class I/II exist; otherwise every credit is class "none"
+	Rounding    string                    `json:"rounding"` // "hundredth" (half up) or "quarter" (down to quarter credits)
+	Projects    map[string]Rate           `json:"projects"` // by level: national, provincial, municipal, institutional
+	Remote      *Rate                     `json:"remote,omitempty"`
+	Sessions    map[string]Rate           `json:"sessions"` // by session format, for unit lectures, case discussions, rounds…
+	YearCaps    []YearCap                 `json:"year_caps"`
+	SelfStudy   *SelfStudy                `json:"self_study,omitempty"`
+	Further     *FurtherStudy             `json:"further_study,omitempty"`
+	SelfReport  map[string]SelfReportRate `json:"self_report,omitempty"` // by self-report category
+	Require     []Requirement             `json:"requirements"`
+	Substitute  int                       `json:"substitution_percent"` // how much of one class's requirement the other class may cover
+	AtRiskShare string                    `json:"at_risk"`              // "pro_rata": at risk when below the share of the period elapsed
 }
 
 // Source cites where a figure comes from and how sure it is.

@@ -84,6 +84,7 @@ func (p Profile) Validate() validate.Errors {
 			es.Add("further_study.full_year_months", "error.out_of_range", 0, 12)
 		}
 	}
+	p.validateSelfReport(&es, class)
 	if len(p.Require) == 0 {
 		es.Add("requirements", "error.required")
 	}

@@ -8,11 +8,13 @@ import (
 	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/activity"
 	"github.com/meded/meded/internal/agreement"
+	"github.com/meded/meded/internal/document"
 	"github.com/meded/meded/internal/enrolment"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
 	"github.com/meded/meded/internal/placement"
+	"github.com/meded/meded/internal/selfreport"
 	"github.com/meded/meded/internal/session"
 	"github.com/meded/meded/internal/validate"
 )
@@ -67,6 +69,10 @@ func classify(err error) (*httpError, validate.Errors) {
 		return errConflict, nil
 	case errors.Is(err, ledger.ErrNotFound):
 		return errNotFound, nil
+	case errors.Is(err, selfreport.ErrNotFound), errors.Is(err, document.ErrNotFound):
+		return errNotFound, nil
+	case errors.Is(err, selfreport.ErrConflict):
+		return &httpError{http.StatusConflict, "conflict", "selfreport.already_reviewed"}, nil
 	case errors.Is(err, account.ErrInvalidReset):
 		return &httpError{http.StatusGone, "invalid_reset", "error.invalid_reset"}, nil
 	}
