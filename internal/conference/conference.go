@@ -31,7 +31,7 @@ var (
 
 var (
 	// ErrNotFound: no conference (or contribution) with that id.
-	ErrNotFound = errors.New("conference: not found")
+	ErrNotFound = fmt.Errorf("conference: %w", activity.ErrNotFound)
 )
 
 // Conference is a conference or joint workshop and the institution's delegation.
@@ -131,7 +131,7 @@ func (in Input) check(ctx context.Context, q store.Querier) (validate.Errors, er
 			es.Add("country", "error.required")
 		}
 	} else if !geo.Valid(in.Country) {
-		es.Add("country", "error.country")
+		es.Add("country", "error.invalid_country")
 	}
 	if in.ExpectedAttendance < 0 || in.ExpectedAttendance > 1000000 {
 		es.Add("expected_attendance", "error.range", 0, 1000000)

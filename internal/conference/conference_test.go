@@ -92,7 +92,7 @@ func TestDelegationRefusals(t *testing.T) {
 			bad = apmec(w)
 			bad.TitleEN, bad.City, bad.Country, bad.Kind, bad.Countries = "", "", "XX", "party", -1
 			_, err = conference.Create(ctx, tx, sys, bad)
-			for _, f := range [][2]string{{"title_en", "error.required"}, {"country", "error.country"}, {"kind", "error.invalid_choice"}, {"countries", "error.range"}} {
+			for _, f := range [][2]string{{"title_en", "error.required"}, {"country", "error.invalid_country"}, {"kind", "error.invalid_choice"}, {"countries", "error.range"}} {
 				wantField(t, "bad conference", err, f[0], f[1])
 			}
 			bad = apmec(w)

@@ -73,7 +73,7 @@ func (in *ContributionInput) check(ctx context.Context, q store.Querier) (valida
 	es.MaxLen("title_en", in.TitleEN, 500)
 	es.MaxLen("session", in.Session, 300)
 	if len(in.CoAuthors) > MaxCoAuthors {
-		es.Add("co_authors", "error.too_many", MaxCoAuthors)
+		es.Add("co_authors", "error.too_many_coauthors", MaxCoAuthors)
 	}
 	seen := map[string]bool{}
 	for i := range in.CoAuthors {

@@ -21,8 +21,9 @@ import (
 // Kind is the activity kind of a training class.
 const Kind = "training_class"
 
-// ErrNotFound: no training class with that id (or the activity is of another kind).
-var ErrNotFound = errors.New("training: not found")
+// ErrNotFound: no training class with that id (or the activity is of
+// another kind); it is an activity.ErrNotFound, so callers may test either.
+var ErrNotFound = fmt.Errorf("training: %w", activity.ErrNotFound)
 
 // Class is a training class: its activity and what a class adds to it.
 type Class struct {
@@ -32,7 +33,12 @@ type Class struct {
 	OrganiserEN       string `json:"organiser_en"`
 	ThemeZH           string `json:"theme_zh"`
 	ThemeEN           string `json:"theme_en"`
+	HostZH            string `json:"host_zh"` // the host institution's names, for lists
+	HostEN            string `json:"host_en"`
 }
+
+// Host is the host institution's name in lang.
+func (c Class) Host(lang string) string { return pick(lang, c.HostZH, c.HostEN) }
 
 // Organiser is the organiser in lang, falling back to the other language.
 func (c Class) Organiser(lang string) string { return pick(lang, c.OrganiserZH, c.OrganiserEN) }
@@ -160,6 +166,9 @@ func Create(ctx context.Context, tx *store.Tx, actor audit.Actor, in Input) (Cla
 		c.ThemeZH, c.ThemeEN); err != nil {
 		return Class{}, fmt.Errorf("training: create: %w", err)
 	}
+	if c, err = Get(ctx, tx, a.ID); err != nil {
+		return Class{}, err
+	}
 	return c, audit.Record(ctx, tx, actor, audit.Change{Action: "create", Entity: "training_class", EntityID: a.ID,
 		InstitutionID: a.InstitutionID, After: c})
 }
@@ -196,6 +205,9 @@ func Update(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in I
 		after.ThemeZH, after.ThemeEN, id); err != nil {
 		return Class{}, fmt.Errorf("training %d: update: %w", id, err)
 	}
+	if after, err = Get(ctx, tx, id); err != nil {
+		return Class{}, err
+	}
 	return after, audit.Record(ctx, tx, actor, audit.Change{Action: "update", Entity: "training_class", EntityID: id,
 		InstitutionID: after.InstitutionID, Before: before, After: after})
 }
@@ -210,9 +222,9 @@ func Get(ctx context.Context, q store.Querier, id int64) (Class, error) {
 		return Class{}, err
 	}
 	c := Class{Activity: a}
-	err = q.QueryRow(ctx, `SELECT host_institution_id, organiser_zh, organiser_en, theme_zh, theme_en
-		FROM training_classes WHERE activity_id = ?`, id).Scan(&c.HostInstitutionID, &c.OrganiserZH, &c.OrganiserEN,
-		&c.ThemeZH, &c.ThemeEN)
+	err = q.QueryRow(ctx, `SELECT t.host_institution_id, t.organiser_zh, t.organiser_en, t.theme_zh, t.theme_en, i.name_zh, i.name_en
+		FROM training_classes t JOIN institutions i ON i.id = t.host_institution_id WHERE t.activity_id = ?`, id).Scan(
+		&c.HostInstitutionID, &c.OrganiserZH, &c.OrganiserEN, &c.ThemeZH, &c.ThemeEN, &c.HostZH, &c.HostEN)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Class{}, ErrNotFound
 	}

@@ -139,6 +139,7 @@ type personPage struct {
 	Department  *institution.Department
 	Account     *account.Account
 	CanEdit     bool
+	Faculty     *facultyRecord // classes and conference contributions (faculty_report.go)
 }
 
 func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
@@ -162,6 +163,9 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 		if a, err := account.ByPerson(r.Context(), s.db, per.ID); err == nil {
 			page.Account = &a
 		}
+	}
+	if page.Faculty, err = s.personFaculty(r, per); err != nil {
+		return err
 	}
 	return s.render(w, r, "person", page)
 }
