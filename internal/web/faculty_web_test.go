@@ -1,0 +1,129 @@
+package web_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/meded/meded/internal/store"
+	"github.com/meded/meded/internal/store/storetest"
+)
+
+func (f *fixture) page(t *testing.T, role, path string) (int, string) {
+	t.Helper()
+	resp := f.do(role, "GET", path, "", "")
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestFacultyFigures: the fixture's class and delegation give their figures
+// on the pages and in the API; removing one contribution takes it out of
+// the yearly list, the CSV and the API.
+func TestFacultyFigures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		code, body := f.apiCall(t, "education_office", "GET", "/api/v1/faculty/classes/{class}", "")
+		if code != http.StatusOK {
+			t.Fatalf("class: %d %s", code, body)
+		}
+		var cls struct {
+			Summary struct {
+				Participants, Lecturers, Items, Attendances int
+				Outside                                     int `json:"outside_lecturer_institutions"`
+			}
+		}
+		json.Unmarshal(body, &cls)
+		if s := cls.Summary; s.Participants != 1 || s.Lecturers != 1 || s.Outside != 1 || s.Items != 1 || s.Attendances != 0 {
+			t.Errorf("class figures: got %+v", s)
+		}
+		report := func() map[string]int {
+			code, body := f.apiCall(t, "partnership_office", "GET", "/api/v1/faculty/contributions?year=2026", "")
+			if code != http.StatusOK {
+				t.Fatalf("report: %d %s", code, body)
+			}
+			var rep struct {
+				Conferences, Contributions int
+				ByType                     []struct {
+					Type  string
+					Count int
+				} `json:"by_type"`
+			}
+			json.Unmarshal(body, &rep)
+			out := map[string]int{"conferences": rep.Conferences, "contributions": rep.Contributions}
+			for _, b := range rep.ByType {
+				out[b.Type] = b.Count
+			}
+			return out
+		}
+		if got := report(); got["conferences"] != 1 || got["contributions"] != 2 || got["oral"] != 1 || got["poster"] != 1 {
+			t.Errorf("2026 contributions: got %v", got)
+		}
+		_, page := f.page(t, "auditor", "/faculty/contributions?year=2026")
+		for _, want := range []string{`data-figure="oral">1<`, `data-figure="poster">1<`, `data-figure="contributions">2<`, "Medical humanities education"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("contributions page lacks %q", want)
+			}
+		}
+		_, csvText := f.page(t, "education_office", "/faculty/contributions.csv?year=2026")
+		if lines := strings.Count(strings.TrimSpace(csvText), "\n"); lines != 2 || !strings.Contains(csvText, "Ms Tan (Other University)") {
+			t.Errorf("CSV: %d data lines:\n%s", lines, csvText)
+		}
+		if code, body := f.apiCall(t, "admin", "DELETE", "/api/v1/faculty/contributions/{contrib2}", ""); code != http.StatusOK {
+			t.Fatalf("delete: %d %s", code, body)
+		}
+		if got := report(); got["contributions"] != 1 || got["poster"] != 0 || got["oral"] != 1 {
+			t.Errorf("after removing the poster: got %v", got)
+		}
+		_, csvText = f.page(t, "education_office", "/faculty/contributions.csv?year=2026")
+		if lines := strings.Count(strings.TrimSpace(csvText), "\n"); lines != 1 {
+			t.Errorf("CSV after removing the poster: %d data lines", lines)
+		}
+		if _, page := f.page(t, "education_office", "/faculty/classes/{class}"); !strings.Contains(page, `data-figure="participants">1<`) ||
+			!strings.Contains(page, "Prof Guest (Other University)") {
+			t.Errorf("class page lacks its figures or schedule")
+		}
+		if _, page := f.page(t, "learner", "/faculty/mine"); !strings.Contains(page, "骨干教师培训班") || !strings.Contains(page, "医学人文教育") {
+			t.Errorf("the learner's own page lacks their class or contribution")
+		}
+		if _, page := f.page(t, "education_office", "/people/{self}"); !strings.Contains(page, `id="faculty"`) || !strings.Contains(page, "骨干教师培训班") {
+			t.Errorf("the person page lacks the faculty section")
+		}
+	})
+}
+
+// TestDelegationRefusalsOverHTTP: each refusal answers 422 naming the field,
+// on the page and in the API.
+func TestDelegationRefusalsOverHTTP(t *testing.T) {
+	f := sqliteFixture(t)
+	for _, tc := range []struct {
+		name, method, path, body, field, key string
+	}{
+		{"dates out of order", "POST", "/api/v1/faculty/conferences", `{"kind":"conference","title_zh":"会","title_en":"Conf","institution_id":{home},"director_id":{person},"organiser_en":"S","city":"Yiwu","country":"CN","start_date":"2026-02-02","end_date":"2026-02-01","planned_hours":"8"}`, "end_date", "error.end_before_start"},
+		{"member added twice", "POST", "/api/v1/faculty/conferences/{conf}/members", `{"person_id":{person}}`, "person_id", "error.already_member"},
+		{"leader not a member", "PUT", "/api/v1/faculty/conferences/{conf}/leader", `{"leader_id":{surgeon}}`, "leader_id", "error.leader_not_member"},
+		{"contribution by a non-member", "POST", "/api/v1/faculty/conferences/{conf}/contributions", `{"person_id":{surgeon},"type":"oral","title_zh":"题","title_en":"Title"}`, "person_id", "error.not_member"},
+		{"removing the leader", "DELETE", "/api/v1/faculty/conferences/{conf}/members/{self}", "", "person_id", "error.member_is_leader"},
+		{"class dates out of order", "POST", "/api/v1/faculty/classes", `{"title_zh":"班","title_en":"Class","institution_id":{home},"director_id":{person},"host_institution_id":{other},"organiser_zh":"中心","start_date":"2025-04-26","end_date":"2025-04-20","planned_hours":"8"}`, "end_date", "error.end_before_start"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := f.apiCall(t, "education_office", tc.method, tc.path, tc.body)
+			if code != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"field":"`+tc.field+`"`) || !strings.Contains(string(body), tc.key) {
+				t.Errorf("got %d %s, want 422 on %s with %s", code, body, tc.field, tc.key)
+			}
+		})
+	}
+	resp := f.do("partnership_office", "POST", "/faculty/conferences/{conf}/members", "application/x-www-form-urlencoded", "person=H003")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("adding the surgeon by staff number: got %d", resp.StatusCode)
+	}
+	resp = f.do("partnership_office", "POST", "/faculty/conferences/{conf}/members", "application/x-www-form-urlencoded", "person=H003")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), "Already a member") && !strings.Contains(string(b), "已是代表团成员") {
+		t.Errorf("adding the surgeon twice on the page: got %d", resp.StatusCode)
+	}
+}
