@@ -79,8 +79,8 @@ func (b *builder) loadBackboneClass() error {
 		TitleZH: "重庆医科大学2025年骨干教师综合能力提升培训班", TitleEN: "Chongqing Medical University 2025 Training Class for Backbone Teachers to Improve Comprehensive Abilities",
 		InstitutionID: b.ids["cqmu"], DepartmentID: b.ids["cqmu/Office of Academic Affairs"], DirectorID: head.ID,
 		HostInstitutionID: b.ids["xjtu"], OrganiserZH: "重庆医科大学", OrganiserEN: "Chongqing Medical University",
-		ThemeZH: "专题讲座 + 现场教学 + 研讨交流：师德师风、高校管理创新、临床科研创新、教学方法创新",
-		ThemeEN: "Special lectures, on-site teaching, discussion and exchange: teacher ethics, university management, clinical research, teaching methods",
+		ThemeZH:  "专题讲座 + 现场教学 + 研讨交流：师德师风、高校管理创新、临床科研创新、教学方法创新",
+		ThemeEN:  "Special lectures, on-site teaching, discussion and exchange: teacher ethics, university management, clinical research, teaching methods",
 		Audience: "骨干教师 · backbone teachers", StartDate: "2025-04-20", EndDate: "2025-04-26",
 		PlannedHours: fmt.Sprint(3 * len(backboneItems)), MinAttendancePct: 80})
 	if err != nil {
