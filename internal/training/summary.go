@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/meded/meded/internal/activity"
+	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/store"
 )
 
@@ -126,7 +127,8 @@ func (s *Summary) schedule(ctx context.Context, q store.Querier, id int64) error
 
 // lecturers counts the distinct lecturers of the class's sessions by their
 // institution: a staff member's institution record, a guest's written name.
-// Outside sources are those other than the institution running the class.
+// Outside sources are those outside the running institution's tree; a
+// guest is outside by being a guest.
 func (s *Summary) lecturers(ctx context.Context, q store.Querier, c Class) error {
 	type row struct {
 		key    string
@@ -151,6 +153,16 @@ func (s *Summary) lecturers(ctx context.Context, q store.Querier, c Class) error
 	if err != nil {
 		return err
 	}
+	// Staff of the running institution or anything under it (its colleges
+	// and affiliated hospitals) are not outside lecturers.
+	own, err := institution.Descendants(ctx, q, c.InstitutionID)
+	if err != nil {
+		return err
+	}
+	inTree := map[int64]bool{}
+	for _, id := range own {
+		inTree[id] = true
+	}
 	byKey := map[string]*Count{}
 	seen := map[string]bool{}
 	for _, r := range rows {
@@ -170,7 +182,7 @@ func (s *Summary) lecturers(ctx context.Context, q store.Querier, c Class) error
 	}
 	for _, v := range byKey {
 		s.LecturerSources = append(s.LecturerSources, *v)
-		if v.InstitutionID != c.InstitutionID {
+		if !inTree[v.InstitutionID] {
 			s.OutsideSources++
 		}
 	}

@@ -451,6 +451,10 @@ type leaderBody struct {
 func (s *Server) apiMemberAdd(w http.ResponseWriter, r *http.Request) error {
 	var body memberBody
 	return s.apiDelegationChange(w, r, http.StatusCreated, &body, func(tx *store.Tx, c conference.Conference) error {
+		// Like the page, the API adds only people of the editor's institutions.
+		if per, err := person.Get(r.Context(), tx, body.PersonID); err == nil && !inScope(scopeOf(visitOf(r).principal, conferenceEditors...), per.InstitutionID) {
+			return validate.Field("person_id", "error.not_in_scope")
+		}
 		_, err := conference.AddMember(r.Context(), tx, s.actor(r), c.ID, body.PersonID)
 		return err
 	})
