@@ -127,3 +127,74 @@ func TestDelegationRefusalsOverHTTP(t *testing.T) {
 		t.Errorf("adding the surgeon twice on the page: got %d", resp.StatusCode)
 	}
 }
+
+// TestFacultyAPIFlow: a delegation and a class recorded end to end through
+// the JSON API, each answer checked against the OpenAPI document.
+func TestFacultyAPIFlow(t *testing.T) {
+	f := sqliteFixture(t)
+	call := func(role, method, path, body string, want int) []byte {
+		t.Helper()
+		code, got := f.apiCall(t, role, method, path, body)
+		if code != want {
+			t.Fatalf("%s %s as %s: got %d %s, want %d", method, path, role, code, got, want)
+		}
+		return got
+	}
+	var created struct{ ID int64 }
+	json.Unmarshal(call("partnership_office", "POST", "/api/v1/faculty/conferences", `{"kind":"workshop","title_zh":"联合工作坊","title_en":"Joint workshop",
+		"institution_id":{home},"director_id":{person},"organiser_en":"Home University and Other University","start_date":"2025-09-10","end_date":"2025-09-11",
+		"planned_hours":"8","partner_institution_id":{other}}`, http.StatusCreated), &created)
+	f.ids["ws"] = created.ID
+	call("partnership_office", "POST", "/api/v1/faculty/conferences/{ws}/members", `{"person_id":{surgeon}}`, http.StatusCreated)
+	call("partnership_office", "POST", "/api/v1/faculty/conferences/{ws}/members", `{"person_id":{otherperson}}`, http.StatusUnprocessableEntity)
+	call("partnership_office", "PUT", "/api/v1/faculty/conferences/{ws}/leader", `{"leader_id":{surgeon}}`, http.StatusOK)
+	call("partnership_office", "POST", "/api/v1/faculty/conferences/{ws}/contributions", `{"person_id":{surgeon},"type":"workshop",
+		"title_zh":"领导力","title_en":"Leadership","co_authors":[{"person_id":{person}},{"name":"Dr Lim","institution":"Other University"}]}`, http.StatusCreated)
+	var detail struct {
+		Conference struct {
+			LeaderID  int64 `json:"leader_id"`
+			PartnerID int64 `json:"partner_institution_id"`
+		}
+		Members       []struct{ Role string }
+		Contributions []struct {
+			CoAuthors []struct{ Name string } `json:"co_authors"`
+		}
+	}
+	json.Unmarshal(call("auditor", "GET", "/api/v1/faculty/conferences/{ws}", "", http.StatusOK), &detail)
+	if detail.Conference.LeaderID != f.ids["surgeon"] || detail.Conference.PartnerID != f.ids["other"] || len(detail.Members) != 1 ||
+		detail.Members[0].Role != "presenter" || len(detail.Contributions) != 1 || len(detail.Contributions[0].CoAuthors) != 2 ||
+		detail.Contributions[0].CoAuthors[0].Name != "张伟" {
+		t.Errorf("workshop: got %+v", detail)
+	}
+	var rep struct {
+		ByType []struct {
+			Type  string
+			Count int
+		} `json:"by_type"`
+	}
+	json.Unmarshal(call("education_office", "GET", "/api/v1/faculty/contributions?year=2025", "", http.StatusOK), &rep)
+	for _, b := range rep.ByType {
+		if want := map[bool]int{true: 1, false: 0}[b.Type == "workshop"]; b.Count != want {
+			t.Errorf("2025 %s: got %d, want %d", b.Type, b.Count, want)
+		}
+	}
+	json.Unmarshal(call("education_office", "POST", "/api/v1/faculty/classes", `{"title_zh":"新教师培训班","title_en":"New teachers' class",
+		"institution_id":{hospital},"director_id":{person},"host_institution_id":{home},"organiser_zh":"教师发展中心","start_date":"2025-07-01",
+		"end_date":"2025-07-03","planned_hours":"12"}`, http.StatusCreated), &created)
+	f.ids["newclass"] = created.ID
+	call("education_office", "PUT", "/api/v1/faculty/classes/{newclass}", `{"title_zh":"新教师培训班","title_en":"New teachers' class",
+		"institution_id":{hospital},"director_id":{person},"host_institution_id":{home},"organiser_zh":"教师发展中心","theme_en":"Teaching basics",
+		"start_date":"2025-07-01","end_date":"2025-07-03","planned_hours":"12"}`, http.StatusOK)
+	var cls struct {
+		Class struct {
+			ThemeEN string `json:"theme_en"`
+			Kind    string
+		}
+	}
+	json.Unmarshal(call("auditor", "GET", "/api/v1/faculty/classes/{newclass}", "", http.StatusOK), &cls)
+	if cls.Class.ThemeEN != "Teaching basics" || cls.Class.Kind != "training_class" {
+		t.Errorf("class: got %+v", cls)
+	}
+	call("education_office", "POST", "/api/v1/faculty/classes", `{"title_zh":"班","title_en":"Class","institution_id":{other},"director_id":{person},
+		"host_institution_id":{home},"organiser_zh":"中心","start_date":"2025-07-01","end_date":"2025-07-03","planned_hours":"12"}`, http.StatusForbidden)
+}
