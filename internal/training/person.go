@@ -59,3 +59,44 @@ func dateOnly(s string) string {
 	}
 	return s
 }
+
+// Participant is one teacher of a class's cohort with their hours and
+// completion: the data a completion certificate is made from.
+type Participant struct {
+	PersonID         int64  `json:"person_id"`
+	NameZH           string `json:"name_zh"`
+	NameEN           string `json:"name_en"`
+	InstitutionID    int64  `json:"institution_id"`
+	InstitutionZH    string `json:"institution_zh"`
+	InstitutionEN    string `json:"institution_en"`
+	Status           string `json:"status"`
+	AttendedQuarters int    `json:"attended_quarters"`
+}
+
+// Name is the participant's name in lang.
+func (p Participant) Name(lang string) string { return pick(lang, p.NameZH, p.NameEN) }
+
+// Institution is the participant's home institution in lang.
+func (p Participant) Institution(lang string) string { return pick(lang, p.InstitutionZH, p.InstitutionEN) }
+
+// Hours is the attended hours as a decimal.
+func (p Participant) Hours() string { return activity.Hours(p.AttendedQuarters) }
+
+// Cohort lists a class's participants (not withdrawn or waiting) by home
+// institution and name, with the hours each attended.
+func Cohort(ctx context.Context, q store.Querier, id int64) ([]Participant, error) {
+	out, err := store.QueryAll(ctx, q, func(s store.Scanner) (Participant, error) {
+		var p Participant
+		return p, s.Scan(&p.PersonID, &p.NameZH, &p.NameEN, &p.InstitutionID, &p.InstitutionZH, &p.InstitutionEN, &p.Status,
+			&p.AttendedQuarters)
+	}, `SELECT p.id, p.name_zh, p.name_en, i.id, i.name_zh, i.name_en, e.status,
+		COALESCE((SELECT SUM(x.quarters) FROM attendance t JOIN cme_sessions x ON x.id = t.session_id
+			WHERE x.activity_id = e.activity_id AND x.cancelled = ? AND t.person_id = e.person_id), 0)
+		FROM enrolments e JOIN people p ON p.id = e.person_id JOIN institutions i ON i.id = p.institution_id
+		WHERE e.activity_id = ? AND e.role = 'participant' AND e.status IN ('enrolled', 'completed', 'not_completed')
+		ORDER BY i.sort_key, p.sort_key, p.id`, false, id)
+	if err != nil {
+		return nil, fmt.Errorf("training %d: cohort: %w", id, err)
+	}
+	return out, nil
+}

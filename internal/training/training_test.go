@@ -170,6 +170,17 @@ func TestClassFigures(t *testing.T) {
 			if len(taken) != 1 || taken[0].Hours() != "4" || taken[0].Status != "not_completed" || taken[0].Host("en") != "Host U" {
 				t.Errorf("C's classes: got %+v", taken)
 			}
+			cohort, err := training.Cohort(ctx, tx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lines []string
+			for _, p := range cohort {
+				lines = append(lines, p.NameEN+" "+p.Status+" "+p.Hours())
+			}
+			if got, want := fmt.Sprint(lines), "[C not_completed 4 A completed 6 B completed 6]"; got != want {
+				t.Errorf("cohort: got %s, want %s", got, want)
+			}
 			if _, err := training.Get(ctx, tx, 987654); !errors.Is(err, training.ErrNotFound) {
 				t.Errorf("unknown class: got %v", err)
 			}

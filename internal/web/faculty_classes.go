@@ -75,6 +75,7 @@ type classPage struct {
 	Owner     institution.Institution
 	Summary   training.Summary
 	Sessions  []session.Session
+	Cohort    []training.Participant
 	CanManage bool
 }
 
@@ -94,6 +95,9 @@ func (s *Server) classShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if page.Sessions, err = session.List(r.Context(), s.db, c.ID); err != nil {
+		return err
+	}
+	if page.Cohort, err = training.Cohort(r.Context(), s.db, c.ID); err != nil {
 		return err
 	}
 	return s.render(w, r, "faculty_class", page)
@@ -219,10 +223,11 @@ func (s *Server) apiClassList(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, listBody(list, total, f.Limit, f.Offset))
 }
 
-// classBody is a class with its figures.
+// classBody is a class with its figures and its cohort's hours and completion.
 type classBody struct {
-	Class   training.Class   `json:"class"`
-	Summary training.Summary `json:"summary"`
+	Class   training.Class         `json:"class"`
+	Summary training.Summary       `json:"summary"`
+	Cohort  []training.Participant `json:"cohort"`
 }
 
 func (s *Server) apiClassGet(w http.ResponseWriter, r *http.Request) error {
@@ -234,7 +239,14 @@ func (s *Server) apiClassGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, classBody{Class: c, Summary: sum})
+	cohort, err := training.Cohort(r.Context(), s.db, c.ID)
+	if err != nil {
+		return err
+	}
+	if cohort == nil {
+		cohort = []training.Participant{}
+	}
+	return writeJSON(w, http.StatusOK, classBody{Class: c, Summary: sum, Cohort: cohort})
 }
 
 func (s *Server) apiClassCreate(w http.ResponseWriter, r *http.Request) error {

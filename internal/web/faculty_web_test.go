@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -38,6 +39,36 @@ func TestFacultyFigures(t *testing.T) {
 		json.Unmarshal(body, &cls)
 		if s := cls.Summary; s.Participants != 1 || s.Lecturers != 1 || s.Outside != 1 || s.Items != 1 || s.Attendances != 0 {
 			t.Errorf("class figures: got %+v", s)
+		}
+		call := func(role, method, path, body string) []byte {
+			t.Helper()
+			code, got := f.apiCall(t, role, method, path, body)
+			if code != http.StatusOK {
+				t.Fatalf("%s %s: %d %s", method, path, code, got)
+			}
+			return got
+		}
+		classFigures := func() string {
+			var c struct {
+				Summary struct{ Attendances int }
+				Cohort  []struct {
+					Quarters int `json:"attended_quarters"`
+				}
+			}
+			json.Unmarshal(call("auditor", "GET", "/api/v1/faculty/classes/{class}", ""), &c)
+			q := -1
+			if len(c.Cohort) == 1 {
+				q = c.Cohort[0].Quarters
+			}
+			return fmt.Sprintf("%d attendances, %d quarters", c.Summary.Attendances, q)
+		}
+		call("education_office", "PUT", "/api/v1/activities/{class}/attendance", `{"marks":[{"session_id":{class_sess},"person_id":{self},"present":true}]}`)
+		if got := classFigures(); got != "1 attendances, 8 quarters" {
+			t.Errorf("after marking the learner present: %s", got)
+		}
+		call("education_office", "PUT", "/api/v1/activities/{class}/attendance", `{"marks":[{"session_id":{class_sess},"person_id":{self},"present":false}]}`)
+		if got := classFigures(); got != "0 attendances, 0 quarters" {
+			t.Errorf("after removing the attendance: %s", got)
 		}
 		report := func() map[string]int {
 			code, body := f.apiCall(t, "partnership_office", "GET", "/api/v1/faculty/contributions?year=2026", "")
