@@ -77,7 +77,9 @@ type Participant struct {
 func (p Participant) Name(lang string) string { return pick(lang, p.NameZH, p.NameEN) }
 
 // Institution is the participant's home institution in lang.
-func (p Participant) Institution(lang string) string { return pick(lang, p.InstitutionZH, p.InstitutionEN) }
+func (p Participant) Institution(lang string) string {
+	return pick(lang, p.InstitutionZH, p.InstitutionEN)
+}
 
 // Hours is the attended hours as a decimal.
 func (p Participant) Hours() string { return activity.Hours(p.AttendedQuarters) }
