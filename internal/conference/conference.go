@@ -223,6 +223,10 @@ func Update(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in I
 		if len(es) > 0 {
 			return Conference{}, es
 		}
+		if activityChanged(before.Activity, in.activityInput()) {
+			// Past the draft the activity's own fields are settled; saying so beats ignoring the change.
+			return Conference{}, validate.Field("status", "error.activity_not_editable")
+		}
 	}
 	after.apply(in)
 	if _, err := tx.Exec(ctx, `UPDATE conferences SET organiser_zh = ?, organiser_en = ?, city = ?, country = ?,
@@ -322,4 +326,12 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Conference, int, er
 		out = append(out, c)
 	}
 	return out, total, nil
+}
+
+// activityChanged reports whether in would change a's own fields.
+func activityChanged(a activity.Activity, in activity.Input) bool {
+	quarters, _ := activity.ParseQuarters(in.PlannedHours)
+	return a.Kind != in.Kind || a.TitleZH != in.TitleZH || a.TitleEN != in.TitleEN || a.InstitutionID != in.InstitutionID ||
+		a.DepartmentID != in.DepartmentID || a.DirectorID != in.DirectorID || a.StartDate != in.StartDate ||
+		a.EndDate != in.EndDate || a.PlannedQuarters != quarters
 }

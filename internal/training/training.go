@@ -197,6 +197,9 @@ func Update(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in I
 		return Class{}, validate.Field("status", "error.activity_not_editable")
 	} else if len(es) > 0 {
 		return Class{}, es
+	} else if activityChanged(before.Activity, in.activityInput()) {
+		// Past the draft the activity's own fields are settled; saying so beats ignoring the change.
+		return Class{}, validate.Field("status", "error.activity_not_editable")
 	}
 	after.HostInstitutionID, after.OrganiserZH, after.OrganiserEN = in.HostInstitutionID, in.OrganiserZH, in.OrganiserEN
 	after.ThemeZH, after.ThemeEN = in.ThemeZH, in.ThemeEN
@@ -277,4 +280,13 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Class, int, error) 
 		out = append(out, c)
 	}
 	return out, total, nil
+}
+
+// activityChanged reports whether in would change a's own fields.
+func activityChanged(a activity.Activity, in activity.Input) bool {
+	quarters, _ := activity.ParseQuarters(in.PlannedHours)
+	return a.TitleZH != in.TitleZH || a.TitleEN != in.TitleEN || a.Level != in.Level || a.InstitutionID != in.InstitutionID ||
+		a.DepartmentID != in.DepartmentID || a.DirectorID != in.DirectorID || a.StartDate != in.StartDate ||
+		a.EndDate != in.EndDate || a.PlannedQuarters != quarters || a.Capacity != in.Capacity ||
+		a.MinAttendancePct != in.MinAttendancePct || a.Audience != in.Audience
 }

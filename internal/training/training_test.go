@@ -190,6 +190,9 @@ func TestClassFigures(t *testing.T) {
 			if err != nil || after.ThemeEN != "Teaching" {
 				t.Errorf("update of a closed class's theme: got %+v, %v", after.ThemeEN, err)
 			}
+			upd.StartDate = "2025-04-19"
+			_, err = training.Update(ctx, tx, sys, c.ID, upd)
+			wantField(t, "changing a closed class's dates", err, "status", "error.activity_not_editable")
 			list, total, err := training.List(ctx, tx, training.Filter{Year: 2025, InstitutionIDs: []int64{uni}})
 			if err != nil || total != 1 || len(list) != 1 {
 				t.Errorf("list: got %d, %v", total, err)
