@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -228,4 +229,30 @@ func TestFacultyAPIFlow(t *testing.T) {
 	}
 	call("education_office", "POST", "/api/v1/faculty/classes", `{"title_zh":"班","title_en":"Class","institution_id":{other},"director_id":{person},
 		"host_institution_id":{home},"organiser_zh":"中心","start_date":"2025-07-01","end_date":"2025-07-03","planned_hours":"12"}`, http.StatusForbidden)
+}
+
+// TestClassForm: the class form saves good input and shows each refusal
+// next to its field.
+func TestClassForm(t *testing.T) {
+	f := sqliteFixture(t)
+	form := func(start, end string) string {
+		v := url.Values{"title_zh": {"骨干教师培训班"}, "title_en": {"Backbone teachers' class"}, "institution_id": {f.path("{home}")},
+			"director_id": {f.path("{person}")}, "host_institution_id": {f.path("{other}")}, "organiser_zh": {"教师发展中心"},
+			"theme_en": {"Teaching"}, "level": {"none"}, "start_date": {start}, "end_date": {end}, "planned_hours": {"2"}, "min_attendance_pct": {"80"}}
+		return v.Encode()
+	}
+	resp := f.do("education_office", "POST", "/faculty/classes/{class}", "application/x-www-form-urlencoded", form("2025-04-20", "2025-04-26"))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("saving the class: got %d", resp.StatusCode)
+	}
+	if _, page := f.page(t, "education_office", "/faculty/classes/{class}"); !strings.Contains(page, "Teaching") {
+		t.Errorf("the saved theme is not shown")
+	}
+	resp = f.do("education_office", "POST", "/faculty/classes", "application/x-www-form-urlencoded", form("2025-04-26", "2025-04-20"))
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `class="field-error"`) {
+		t.Errorf("dates out of order: got %d", resp.StatusCode)
+	}
 }
