@@ -58,6 +58,9 @@ var references = []reference{
 	{table: "credit_exemptions", column: "person_id"},
 	{table: "person_rule_cycles", column: "person_id"},
 	{table: "self_reports", column: "person_id"},
+	{table: "conferences", column: "leader_id"},
+	{table: "conference_contributions", column: "person_id"},
+	{table: "contribution_coauthors", column: "person_id"},
 }
 
 // People merges person from into person into, with a reason for the record.

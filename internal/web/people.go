@@ -139,6 +139,7 @@ type personPage struct {
 	Department  *institution.Department
 	Account     *account.Account
 	CanEdit     bool
+	Faculty     *facultyRecord // classes and conference contributions (faculty_report.go)
 	// CanMerge offers to fold this record into another; Duplicates are
 	// records with the same name in the same institution.
 	CanMerge   bool
@@ -184,6 +185,9 @@ func (s *Server) personPageOf(r *http.Request, per person.Person) (personPage, e
 		if a, err := account.ByPerson(r.Context(), s.db, per.ID); err == nil {
 			page.Account = &a
 		}
+	}
+	if page.Faculty, err = s.personFaculty(r, per); err != nil {
+		return page, err
 	}
 	return page, nil
 }
