@@ -267,3 +267,22 @@ func find(ctx context.Context, q store.Querier, sessionID, personID int64) (Resu
 	}
 	return r, nil
 }
+
+// ErrNotCheckedIn: the person has no attendance at the session.
+var ErrNotCheckedIn = errors.New("checkin: not checked in")
+
+// Find returns a person's attendance at a session.
+func Find(ctx context.Context, q store.Querier, sessionID, personID int64) (Result, error) {
+	r, err := find(ctx, q, sessionID, personID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotCheckedIn
+	}
+	if err != nil {
+		return r, fmt.Errorf("checkin: find: %w", err)
+	}
+	r.Status = AlreadyCheckedIn
+	if r.CheckedOutAt != nil {
+		r.Status = AlreadyCheckedOut
+	}
+	return r, nil
+}
