@@ -289,4 +289,3 @@ func TestCheckinCodeAndAPI(t *testing.T) {
 		}
 	}
 }
-
