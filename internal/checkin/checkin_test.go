@@ -33,7 +33,7 @@ type world struct {
 	start, end     time.Time
 }
 
-func newWorld(t *testing.T, db *store.DB) world {
+func newWorld(t testing.TB, db *store.DB) world {
 	t.Helper()
 	ctx := context.Background()
 	year := time.Now().In(activity.Zone).Year() + 1
@@ -83,7 +83,7 @@ func newWorld(t *testing.T, db *store.DB) world {
 	return w
 }
 
-func rows(t *testing.T, db *store.DB, sessionID int64) int {
+func rows(t testing.TB, db *store.DB, sessionID int64) int {
 	t.Helper()
 	n, err := checkin.Count(context.Background(), db, sessionID)
 	if err != nil {
