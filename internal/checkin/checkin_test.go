@@ -112,7 +112,7 @@ func out(db *store.DB, sessionID, personID int64, at time.Time) (checkin.Result,
 	return r, err
 }
 
-func wantField(t *testing.T, err error, key string) {
+func wantField(t testing.TB, err error, key string) {
 	t.Helper()
 	fields, ok := validate.As(err)
 	if !ok || fields[0].Key != key {

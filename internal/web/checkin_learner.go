@@ -183,18 +183,29 @@ func (s *Server) placeForCode(r *http.Request, code string) (checkin.Place, erro
 	if strings.TrimSpace(code) == "" {
 		return checkin.Place{}, fieldErr("code", "error.required")
 	}
+	pid := ownPerson(visitOf(r).principal)
+	if pid == 0 {
+		return checkin.Place{}, errNoPerson
+	}
 	key, err := s.checkinKey(r)
 	if err != nil {
 		return checkin.Place{}, err
 	}
-	places, err := checkin.SessionsForCode(r.Context(), s.db, key, code, time.Now())
+	now := time.Now()
+	release, err := checkin.ReserveCodeAttempt(r.Context(), s.db, pid, now)
+	if err != nil {
+		return checkin.Place{}, err
+	}
+	places, err := checkin.SessionsForCode(r.Context(), s.db, key, code, now)
 	if err != nil {
 		return checkin.Place{}, err
 	}
 	if len(places) == 0 {
 		return checkin.Place{}, fieldErr("code", "error.checkin_bad_code")
 	}
-	pid := ownPerson(visitOf(r).principal)
+	if err := release(r.Context()); err != nil {
+		return checkin.Place{}, err
+	}
 	for _, pl := range places {
 		if _, err := enrolment.Find(r.Context(), s.db, pl.Activity.ID, pid); err == nil {
 			return pl, nil

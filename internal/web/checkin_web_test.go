@@ -193,8 +193,24 @@ func TestCheckinRefusedByWeb(t *testing.T) {
 	if readAll(t, resp); resp.StatusCode != http.StatusGone {
 		t.Errorf("expired QR link: got %d", resp.StatusCode)
 	}
+	// Guessing: after ten wrong codes (one above), even the right one is
+	// refused for a while.
+	for i := range checkin.CodeAttempts - 1 {
+		if status, _ := post("learner", "/checkin", "code="+expired); status != 422 {
+			t.Fatalf("wrong code %d: %d", i, status)
+		}
+	}
+	status, body = post("learner", "/checkin", "code="+checkin.Code(key, sess, checkin.Step(time.Now(), 15)))
+	if status != 422 || !strings.Contains(body, "Too many wrong codes") {
+		t.Errorf("the right code after ten wrong ones: got %d\n%s", status, body)
+	}
 	if n := f.attendanceRows(t, sess); n != 0 {
 		t.Errorf("%d rows recorded by refused check-ins", n)
+	}
+	// The QR path is not held back: its token cannot be guessed.
+	status, _ = post("learner", "/checkin/t/"+checkin.IssueTicket(key, sess, time.Now()), "action=in")
+	if status != 200 || f.attendanceRows(t, sess) != 1 {
+		t.Errorf("QR check-in after the code limit: %d", status)
 	}
 }
 

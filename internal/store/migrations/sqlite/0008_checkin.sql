@@ -16,7 +16,17 @@ CREATE TABLE checkin_settings (
     updated_at           TIMESTAMP NOT NULL
 );
 
+-- Typed codes each person tried and got wrong, recent ones only: six digits
+-- can be guessed, so a person gets a few tries per window, on any instance.
+CREATE TABLE checkin_code_attempts (
+    id        INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    at        TIMESTAMP NOT NULL
+);
+CREATE INDEX checkin_code_attempts_person ON checkin_code_attempts(person_id, at);
+
 -- +goose Down
+DROP TABLE checkin_code_attempts;
 DROP TABLE checkin_settings;
 ALTER TABLE attendance DROP COLUMN present_minutes;
 ALTER TABLE attendance DROP COLUMN checked_out_at;
