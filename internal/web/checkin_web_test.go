@@ -305,3 +305,27 @@ func TestCheckinCodeAndAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckinLecturer: the session's own lecturer shows the code but runs
+// no kiosk and changes no settings.
+func TestCheckinLecturer(t *testing.T) {
+	f := sqliteFixture(t)
+	f.logins["h001"] = account.Account{ID: f.ids["acct"]}
+	sess := f.ids["live_sess"]
+	for _, tt := range []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/checkin/sessions/%d/projector", 200},
+		{"GET", "/api/v1/checkin/sessions/%d/live", 200},
+		{"GET", "/checkin/sessions/%d", 200},
+		{"GET", "/checkin/sessions/%d/kiosk", 403},
+		{"POST", "/checkin/sessions/%d/settings", 403},
+	} {
+		resp := f.do("h001", tt.method, fmt.Sprintf(tt.path, sess), "application/x-www-form-urlencoded", "")
+		readAll(t, resp)
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s %s: got %d, want %d", tt.method, tt.path, resp.StatusCode, tt.want)
+		}
+	}
+}
