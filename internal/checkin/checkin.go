@@ -147,6 +147,27 @@ func In(ctx context.Context, tx *store.Tx, actor audit.Actor, req Request, now t
 		InstitutionID: p.Activity.InstitutionID, After: out})
 }
 
+// Admissible says, without writing anything, whether personID could check
+// in to the place at t (seen at now): the page a QR code opens shows the
+// reason at once instead of a button that would fail.
+func Admissible(ctx context.Context, q store.Querier, p Place, personID int64, t, now time.Time) error {
+	if err := p.Open(t, now); err != nil {
+		return err
+	}
+	if !p.Settings.EnrolmentRequired {
+		return nil
+	}
+	var status string
+	err := q.QueryRow(ctx, `SELECT status FROM enrolments WHERE activity_id = ? AND person_id = ?`, p.Activity.ID, personID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) || status == "withdrawn" || status == "waitlisted" {
+		return validate.Field("person_id", "error.checkin_not_enrolled")
+	}
+	if err != nil {
+		return fmt.Errorf("checkin: enrolment: %w", err)
+	}
+	return nil
+}
+
 // admit checks the person may attend: enrolled where enrolment is
 // required; otherwise a walk-in is enrolled, so their attendance counts
 // towards completion and credit like anyone's.

@@ -1,6 +1,7 @@
 package checkin_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -172,4 +173,31 @@ func FuzzNormalizeCode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestQRSVG: the image is a square of a valid QR size (17 + 4v modules for
+// version v, plus a quiet zone of 4 on each side) with the three finder
+// patterns' dark corners where a reader looks for them.
+func TestQRSVG(t *testing.T) {
+	svg, err := checkin.QRSVG("http://meded.test/c/" + checkin.QRToken(testKey, 12345, 120000000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(svg)
+	var size int
+	if _, err := fmt.Sscanf(s, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d`, &size); err != nil {
+		t.Fatalf("%v in %.80s", err, s)
+	}
+	if modules := size - 8; modules < 21 || (modules-17)%4 != 0 {
+		t.Fatalf("%d modules is not a QR size", modules)
+	}
+	n := size - 8
+	for _, corner := range [][2]int{{0, 0}, {n - 1, 0}, {0, n - 1}} {
+		if !strings.Contains(s, fmt.Sprintf("M%d %dh1v1h-1z", corner[0]+4, corner[1]+4)) {
+			t.Errorf("no dark module at finder corner %v", corner)
+		}
+	}
+	if strings.Contains(s, fmt.Sprintf("M%d %dh1v1h-1z", n-1+4, n-1+4)) {
+		t.Error("a finder pattern in the bottom-right corner")
+	}
 }

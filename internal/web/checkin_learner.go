@@ -111,7 +111,7 @@ func (s *Server) existing(r *http.Request, sessionID, personID int64) (*checkin.
 
 // checkinTicketForm asks for the one tap that confirms a scanned check-in.
 func (s *Server) checkinTicketForm(w http.ResponseWriter, r *http.Request) error {
-	_, pl, err := s.ticketPlace(r)
+	tk, pl, err := s.ticketPlace(r)
 	if err != nil {
 		return err
 	}
@@ -125,6 +125,18 @@ func (s *Server) checkinTicketForm(w http.ResponseWriter, r *http.Request) error
 	}
 	cv := s.viewOf(r, pl, ex)
 	cv.Ticket, cv.Action = r.PathValue("ticket"), nextAction(pl, ex)
+	if cv.Action == "in" {
+		err := checkin.Admissible(r.Context(), s.db, pl, pid, tk.IssuedAt, time.Now())
+		if fields, ok := validate.As(err); ok {
+			cv.Action = ""
+			page := s.newPage(r, "checkin_confirm", cv)
+			page.Errors = fields
+			return s.renderPage(w, http.StatusOK, page)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	return s.render(w, r, "checkin_confirm", cv)
 }
 

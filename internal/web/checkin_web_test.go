@@ -182,11 +182,22 @@ func TestCheckinRefusedByWeb(t *testing.T) {
 	}
 	// h001's person is in the hospital but not enrolled in the activity.
 	f.logins["h001"] = account.Account{ID: f.ids["acct"]}
+	// The page a scan opens says so at once, with no button.
+	req, _ := http.NewRequest("GET", f.http.URL+"/checkin/t/"+checkin.IssueTicket(key, sess, now), nil)
+	req.Header.Set("Accept-Language", "en")
+	req.AddCookie(f.session("h001"))
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := readAll(t, resp); resp.StatusCode != 200 || !strings.Contains(page, "not enrolled in this activity") || strings.Contains(page, "confirm-form") {
+		t.Errorf("ticket page for a person not enrolled: %d\n%s", resp.StatusCode, page)
+	}
 	status, body := post("h001", "/checkin", "code="+checkin.Code(key, sess, checkin.Step(time.Now(), 15)))
 	if status != 422 || !strings.Contains(body, "not enrolled in this activity") {
 		t.Errorf("not enrolled: got %d\n%s", status, body)
 	}
-	resp, err := noFollow.Get(f.http.URL + "/c/" + checkin.QRToken(key, sess, checkin.Step(now, 15)-2))
+	resp, err = noFollow.Get(f.http.URL + "/c/" + checkin.QRToken(key, sess, checkin.Step(now, 15)-2))
 	if err != nil {
 		t.Fatal(err)
 	}
