@@ -74,8 +74,9 @@ func benchCheckin(b *testing.B, db *store.DB) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// One session per row, so each check-in inserts: b.N for HTTP, b.N raw.
-	sessions := make([]int64, 2*b.N)
+	// One session per row, so each check-in inserts: b.N for HTTP one at a
+	// time, b.N raw, b.N for HTTP from eight clients at once.
+	sessions := make([]int64, 3*b.N)
 	start := time.Now().Add(-5 * time.Minute).UTC().Truncate(time.Microsecond)
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		for i := range sessions {
@@ -90,11 +91,11 @@ func benchCheckin(b *testing.B, db *store.DB) {
 		b.Fatal(err)
 	}
 	now := time.Now()
-	bodies := make([]string, b.N)
+	bodies := make([]string, 3*b.N)
 	for i := range bodies {
 		bodies[i] = fmt.Sprintf(`{"ticket": %q}`, checkin.IssueTicket(key, sessions[i], now))
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	b.ResetTimer()
 	began := time.Now()
 	for i := range b.N {
@@ -120,10 +121,47 @@ func benchCheckin(b *testing.B, db *store.DB) {
 		}
 	}
 	rawTime := time.Since(began)
-	var n int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM attendance WHERE person_id = ?`, w.enrolled).Scan(&n); err != nil || n != 2*b.N {
-		b.Fatalf("got %d rows (%v), want %d", n, err, 2*b.N)
+	// Eight clients at once, as at the door of a conference.
+	const clients = 8
+	next := make(chan int)
+	errs := make(chan error, clients)
+	began = time.Now()
+	for range clients {
+		go func() {
+			for i := range next {
+				req, _ := http.NewRequest("POST", hs.URL+"/api/v1/checkin", strings.NewReader(bodies[2*b.N+i]))
+				req.Header.Set("Content-Type", "application/json")
+				req.AddCookie(&http.Cookie{Name: "meded_session", Value: token})
+				resp, err := client.Do(req)
+				if err == nil {
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						err = fmt.Errorf("check-in %d: status %d", i, resp.StatusCode)
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
 	}
+	for i := range b.N {
+		next <- i
+	}
+	close(next)
+	for range clients {
+		if err := <-errs; err != nil {
+			b.Fatal(err)
+		}
+	}
+	parallelTime := time.Since(began)
+	var n int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM attendance WHERE person_id = ?`, w.enrolled).Scan(&n); err != nil || n != 3*b.N {
+		b.Fatalf("got %d rows (%v), want %d", n, err, 3*b.N)
+	}
+	b.ReportMetric(float64(b.N)/parallelTime.Seconds(), "checkins/s_8clients")
 	b.ReportMetric(float64(b.N)/httpTime.Seconds(), "checkins/s")
 	b.ReportMetric(float64(b.N)/rawTime.Seconds(), "raw_inserts/s")
 	b.ReportMetric(httpTime.Seconds()/rawTime.Seconds(), "ratio")
