@@ -340,3 +340,41 @@ func TestCheckinLecturer(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckoutByCode: on a session asking for check-out, the learner checks
+// in and out with the code; the answer gives the minutes present, and the
+// confirm page then offers nothing more.
+func TestCheckoutByCode(t *testing.T) {
+	f := sqliteFixture(t)
+	sess := f.ids["live_sess"]
+	key := f.checkinKey(t)
+	path := fmt.Sprintf("/api/v1/checkin/sessions/%d/settings", sess)
+	if status, body := f.apiCall(t, "education_office", "PUT", path, `{"checkout": true}`); status != 200 || !strings.Contains(string(body), `"checkout":true`) {
+		t.Fatalf("settings: %d %s", status, body)
+	}
+	code := func() string { return checkin.Code(key, sess, checkin.Step(time.Now(), 15)) }
+	status, body := f.apiCall(t, "learner", "POST", "/api/v1/checkin", fmt.Sprintf(`{"code": %q, "action": "in"}`, code()))
+	if status != 200 || !strings.Contains(string(body), `"status":"checked_in"`) {
+		t.Fatalf("in: %d %s", status, body)
+	}
+	tk := "/checkin/t/" + checkin.IssueTicket(key, sess, time.Now())
+	if page := readAll(t, f.do("learner", "GET", tk, "", "")); !strings.Contains(page, `value="out"`) {
+		t.Fatalf("the confirm page does not offer check-out:\n%s", page)
+	}
+	status, body = f.apiCall(t, "learner", "POST", "/api/v1/checkin", fmt.Sprintf(`{"code": %q, "action": "out"}`, code()))
+	var got struct {
+		Status         string
+		PresentMinutes *int `json:"present_minutes"`
+	}
+	// The session started ten minutes ago; the learner arrived just now.
+	if json.Unmarshal(body, &got); status != 200 || got.Status != "checked_out" || got.PresentMinutes == nil || *got.PresentMinutes > 1 {
+		t.Fatalf("out: %d %s", status, body)
+	}
+	status, body = f.apiCall(t, "learner", "POST", "/api/v1/checkin", fmt.Sprintf(`{"code": %q, "action": "out"}`, code()))
+	if status != 200 || !strings.Contains(string(body), `"status":"already_checked_out"`) {
+		t.Fatalf("out again: %d %s", status, body)
+	}
+	if page := readAll(t, f.do("learner", "GET", tk, "", "")); strings.Contains(page, "confirm-form") {
+		t.Errorf("the confirm page still offers a button after check-out:\n%s", page)
+	}
+}
