@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,8 +27,14 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.StringVar(&c.Addr, "addr", envOr(getenv, "MEDED_ADDR", "127.0.0.1:8080"), "listen address (env MEDED_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", getenv("MEDED_BASE_URL"), "address phones and links use, e.g. https://meded.example.org (env MEDED_BASE_URL)")
 	fs.BoolVar(&withDemo, "demo", false, "serve the demo data from its own database (DATA_DIR/demo.db)")
+	var tlsCert, tlsKey string
+	fs.StringVar(&tlsCert, "tls-cert", getenv("MEDED_TLS_CERT"), "certificate file (PEM) to serve HTTPS, which camera scanning in browsers needs (env MEDED_TLS_CERT)")
+	fs.StringVar(&tlsKey, "tls-key", getenv("MEDED_TLS_KEY"), "private key file (PEM) of --tls-cert (env MEDED_TLS_KEY)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	if (tlsCert == "") != (tlsKey == "") {
+		return errors.New("--tls-cert / MEDED_TLS_CERT and --tls-key / MEDED_TLS_KEY: give both or neither")
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("--base-url / MEDED_BASE_URL: %q must start with http:// or https://", c.BaseURL)
@@ -71,6 +78,13 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return fmt.Errorf("--addr / MEDED_ADDR: %w", err)
 	}
 	url := "http://" + ln.Addr().String()
+	if tlsCert != "" {
+		ln, err = listenTLS(ln, tlsCert, tlsKey)
+		if err != nil {
+			return err
+		}
+		url = "https://" + ln.Addr().String()
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = url
 	}
@@ -90,6 +104,17 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintf(stdout, "demo login: role=%s login=%s password=%s\n", l.Role, l.Login, l.Password)
 	}
 	return srv.Serve(ctx, ln, 20*time.Second)
+}
+
+// listenTLS serves HTTPS on ln: browsers allow the camera (kiosk and phone
+// scanning) only on secure pages.
+func listenTLS(ln net.Listener, certFile, keyFile string) (net.Listener, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("--tls-cert / --tls-key: %w", err)
+	}
+	return tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}), nil
 }
 
 // prepareSchema migrates an empty database and refuses an out-of-date one,

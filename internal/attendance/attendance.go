@@ -4,8 +4,13 @@ package attendance
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
+
+	"github.com/meded/meded/internal/activity"
+	"github.com/meded/meded/internal/rules"
 
 	"github.com/meded/meded/internal/audit"
 	"github.com/meded/meded/internal/session"
@@ -83,32 +88,78 @@ type Grid struct {
 // Has reports whether person attended session (for templates).
 func (g Grid) Has(personID, sessionID int64) bool { return g.Present[personID][sessionID] }
 
-// GridOf builds the grid of an activity.
+// GridOf builds the grid of an activity. Where a session asks for
+// check-out, a person's hours there are the time actually present, rounded
+// to quarter hours as the organiser's rule set says and never more than the
+// session's planned hours: the minutes recorded at check-out, or from
+// check-in to the planned end for someone who never checked out. Marks made
+// by hand or imported count the planned hours.
 func GridOf(ctx context.Context, q store.Querier, activityID int64) (Grid, error) {
 	g := Grid{Present: map[int64]map[int64]bool{}, Quarters: map[int64]int{}, PerSession: map[int64]int{}}
-	rows, err := q.Query(ctx, `SELECT a.person_id, a.session_id, s.quarters, s.cancelled FROM attendance a
-		JOIN cme_sessions s ON s.id = a.session_id WHERE s.activity_id = ?`, activityID)
+	type mark struct {
+		person, session int64
+		quarters        int
+		cancelled       bool
+		checkout        bool
+		minutes         sql.NullInt64
+		in              sql.NullTime
+		start, end      time.Time
+	}
+	marks, err := store.QueryAll(ctx, q, func(sc store.Scanner) (mark, error) {
+		var m mark
+		err := sc.Scan(&m.person, &m.session, &m.quarters, &m.cancelled, &m.checkout, &m.minutes, &m.in, &m.start, &m.end)
+		return m, err
+	}, `SELECT a.person_id, a.session_id, s.quarters, s.cancelled, COALESCE(cs.checkout, ?), a.present_minutes, a.checked_in_at, s.starts_at, s.ends_at
+		FROM attendance a JOIN cme_sessions s ON s.id = a.session_id LEFT JOIN checkin_settings cs ON cs.session_id = s.id
+		WHERE s.activity_id = ?`, false, activityID)
 	if err != nil {
 		return g, fmt.Errorf("attendance: grid: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var pid, sid int64
-		var quarters int
-		var cancelled bool
-		if err := rows.Scan(&pid, &sid, &quarters, &cancelled); err != nil {
-			return g, err
+	var profile *rules.Profile
+	for _, m := range marks {
+		if g.Present[m.person] == nil {
+			g.Present[m.person] = map[int64]bool{}
 		}
-		if g.Present[pid] == nil {
-			g.Present[pid] = map[int64]bool{}
+		g.Present[m.person][m.session] = true
+		if m.cancelled {
+			continue
 		}
-		g.Present[pid][sid] = true
-		if !cancelled {
-			g.Quarters[pid] += quarters
-			g.PerSession[sid]++
+		quarters := m.quarters
+		if m.checkout && (m.minutes.Valid || m.in.Valid) {
+			if profile == nil {
+				p, err := profileOf(ctx, q, activityID)
+				if err != nil {
+					return g, err
+				}
+				profile = &p
+			}
+			minutes := int(m.minutes.Int64)
+			if !m.minutes.Valid {
+				from := m.in.Time
+				if from.Before(m.start) {
+					from = m.start
+				}
+				minutes = max(0, int(m.end.Sub(from)/time.Minute))
+			}
+			quarters = min(quarters, profile.PresentQuarters(minutes))
 		}
+		g.Quarters[m.person] += quarters
+		g.PerSession[m.session]++
 	}
-	return g, rows.Err()
+	return g, nil
+}
+
+// profileOf is the rule set of the activity's organiser for its credit year.
+func profileOf(ctx context.Context, q store.Querier, activityID int64) (rules.Profile, error) {
+	a, err := activity.Get(ctx, q, activityID)
+	if err != nil {
+		return rules.Profile{}, err
+	}
+	year, err := strconv.Atoi(a.EndDate[:min(4, len(a.EndDate))])
+	if err != nil {
+		return rules.Profile{}, fmt.Errorf("attendance: activity %d has no end date", a.ID)
+	}
+	return rules.For(ctx, q, a.InstitutionID, year)
 }
 
 // HoursOf is the hours a person attended, as a decimal.

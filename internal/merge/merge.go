@@ -61,6 +61,7 @@ var references = []reference{
 	{table: "conferences", column: "leader_id"},
 	{table: "conference_contributions", column: "person_id"},
 	{table: "contribution_coauthors", column: "person_id"},
+	{table: "checkin_code_attempts", column: "person_id"},
 }
 
 // People merges person from into person into, with a reason for the record.

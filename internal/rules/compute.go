@@ -112,6 +112,19 @@ func (p Profile) round(num, den int64) int64 {
 	return (2*num + den) / (2 * den)
 }
 
+// PresentQuarters turns minutes present into the quarter hours credit
+// counts, as the profile rounds them: down to the quarter, or to the
+// nearest quarter (half up).
+func (p Profile) PresentQuarters(minutes int) int {
+	if minutes <= 0 {
+		return 0
+	}
+	if p.PresentRounding == "nearest" {
+		return (minutes + 7) / 15
+	}
+	return minutes / 15
+}
+
 // Hundredths shows an integer number of hundredths as a decimal: 233 → "2.33", 600 → "6".
 func Hundredths(v int64) string {
 	sign := ""

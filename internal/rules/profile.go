@@ -35,6 +35,10 @@ type Profile struct {
 	Require     []Requirement             `json:"requirements"`
 	Substitute  int                       `json:"substitution_percent"` // how much of one class's requirement the other class may cover
 	AtRiskShare string                    `json:"at_risk"`              // "pro_rata": at risk when below the share of the period elapsed
+	// PresentRounding turns minutes actually present (sessions with
+	// check-out) into the quarter hours credit counts: "down" (the
+	// default) or "nearest" (half up).
+	PresentRounding string `json:"present_rounding,omitempty"`
 }
 
 // Source cites where a figure comes from and how sure it is.

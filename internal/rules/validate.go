@@ -8,9 +8,10 @@ import (
 )
 
 var (
-	levels         = []string{"national", "provincial", "municipal", "institutional"}
-	sourceStatuses = []string{"confirmed", "secondary", "unconfirmed"}
-	roundings      = []string{"hundredth", "quarter"}
+	levels           = []string{"national", "provincial", "municipal", "institutional"}
+	sourceStatuses   = []string{"confirmed", "secondary", "unconfirmed"}
+	roundings        = []string{"hundredth", "quarter"}
+	presentRoundings = []string{"down", "nearest"}
 )
 
 // Validate checks a profile and names each bad field by its JSON path, so
@@ -30,6 +31,9 @@ func (p Profile) Validate() validate.Errors {
 		es.OneOf(fmt.Sprintf("sources[%d].status", i), s.Status, sourceStatuses)
 	}
 	es.OneOf("rounding", p.Rounding, roundings)
+	if p.PresentRounding != "" {
+		es.OneOf("present_rounding", p.PresentRounding, presentRoundings)
+	}
 	class := func(field, c string) {
 		allowed := []string{"none"}
 		if p.Classes {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -224,4 +225,15 @@ func (f *fixture) doWithCookie(c *http.Cookie, method, path string) *http.Respon
 		f.t.Fatal(err)
 	}
 	return resp
+}
+
+// readAll reads and closes a response body.
+func readAll(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net/http"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -246,15 +245,6 @@ func multipartBody(t *testing.T, fields map[string]string, files [][2]string) (s
 	return w.FormDataContentType(), buf.String()
 }
 
-func readAll(t *testing.T, resp *http.Response) string {
-	t.Helper()
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
 
 func TestSelfReportFormAndEvidenceDownload(t *testing.T) {
 	f := sqliteFixture(t)
