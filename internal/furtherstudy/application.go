@@ -259,12 +259,11 @@ func get(ctx context.Context, q store.Querier, id int64, lock bool) (Application
 // widen each other (an application is listed when it is hosted in one of
 // HostInstitutionIDs, or in one of DepartmentIDs, or is PersonID's own).
 type ListFilter struct {
-	// Scope: nil HostInstitutionIDs and DepartmentIDs and zero OwnPersonID
-	// mean everything (AllScope); otherwise the union of the three.
 	AllScope           bool
 	HostInstitutionIDs []int64
 	DepartmentIDs      []int64
 	OwnPersonID        int64
+	SupervisorID       int64 // a supervisor sees the trainees they supervise
 
 	PersonID      int64
 	DepartmentID  int64
@@ -278,23 +277,27 @@ func List(ctx context.Context, q store.Querier, f ListFilter) ([]Application, in
 	var where []string
 	var args []any
 	if !f.AllScope {
-		var any []string
+		var anyOf []string
 		if len(f.HostInstitutionIDs) > 0 {
-			any = append(any, `a.host_institution_id IN (`+store.Marks(len(f.HostInstitutionIDs))+`)`)
+			anyOf = append(anyOf, `a.host_institution_id IN (`+store.Marks(len(f.HostInstitutionIDs))+`)`)
 			args = append(args, store.Args(f.HostInstitutionIDs)...)
 		}
 		if len(f.DepartmentIDs) > 0 {
-			any = append(any, `a.host_department_id IN (`+store.Marks(len(f.DepartmentIDs))+`)`)
+			anyOf = append(anyOf, `a.host_department_id IN (`+store.Marks(len(f.DepartmentIDs))+`)`)
 			args = append(args, store.Args(f.DepartmentIDs)...)
 		}
 		if f.OwnPersonID != 0 {
-			any = append(any, `a.person_id = ?`)
+			anyOf = append(anyOf, `a.person_id = ?`)
 			args = append(args, f.OwnPersonID)
 		}
-		if len(any) == 0 {
+		if f.SupervisorID != 0 {
+			anyOf = append(anyOf, `a.supervisor_id = ?`)
+			args = append(args, f.SupervisorID)
+		}
+		if len(anyOf) == 0 {
 			return []Application{}, 0, nil
 		}
-		where = append(where, "("+strings.Join(any, " OR ")+")")
+		where = append(where, "("+strings.Join(anyOf, " OR ")+")")
 	}
 	add := func(cond string, v ...any) { where = append(where, cond); args = append(args, v...) }
 	if f.PersonID != 0 {
@@ -341,3 +344,50 @@ func CompletesYear(ctx context.Context, q store.Querier, personID int64, year in
 	}
 	return n > 0, nil
 }
+
+// HostDepartment is a department that can take trainees, with its institution.
+type HostDepartment struct {
+	ID            int64  `json:"id"`
+	NameZH        string `json:"name_zh"`
+	NameEN        string `json:"name_en"`
+	InstitutionID int64  `json:"institution_id"`
+	InstNameZH    string `json:"institution_name_zh"`
+	InstNameEN    string `json:"institution_name_en"`
+}
+
+// Name is "institution · department" in lang.
+func (d HostDepartment) Name(lang string) string {
+	return (Group{NameZH: d.InstNameZH, NameEN: d.InstNameEN}).Name(lang) + " · " + (Group{NameZH: d.NameZH, NameEN: d.NameEN}).Name(lang)
+}
+
+// hostKinds are the institutions of the network that receive trainees.
+var hostKinds = []string{"university", "college", "affiliated_hospital", "hospital"}
+
+// HostDepartments lists the departments of the network's own institutions
+// (nil institutionIDs: all of them), by institution and department.
+func HostDepartments(ctx context.Context, q store.Querier, institutionIDs []int64) ([]HostDepartment, error) {
+	query := `SELECT d.id, d.name_zh, d.name_en, i.id, i.name_zh, i.name_en FROM departments d JOIN institutions i ON i.id = d.institution_id
+		WHERE i.kind IN (` + store.Marks(len(hostKinds)) + `)`
+	args := store.Args(hostKinds)
+	if institutionIDs != nil {
+		if len(institutionIDs) == 0 {
+			return []HostDepartment{}, nil
+		}
+		query += ` AND i.id IN (` + store.Marks(len(institutionIDs)) + `)`
+		args = append(args, store.Args(institutionIDs)...)
+	}
+	list, err := store.QueryAll(ctx, q, func(s store.Scanner) (HostDepartment, error) {
+		var d HostDepartment
+		var zh, en, izh, ien sql.NullString
+		err := s.Scan(&d.ID, &zh, &en, &d.InstitutionID, &izh, &ien)
+		d.NameZH, d.NameEN, d.InstNameZH, d.InstNameEN = zh.String, en.String, izh.String, ien.String
+		return d, err
+	}, query+` ORDER BY i.sort_key, i.id, d.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("furtherstudy: host departments: %w", err)
+	}
+	return list, nil
+}
+
+// Today is the current date where further study is reckoned, "YYYY-MM-DD".
+func Today() string { return today() }
