@@ -20,7 +20,8 @@ import (
 // {person} (who has the account "fs_supervisor"); {fs_arrived} a fourth
 // trainee's, studying since 2026-01-05; and {fs_own} the learner's own
 // application to a department {fs_dept_out} of the outside university,
-// outside every office's scope.
+// outside every office's scope. The trainees of the last three are
+// {fs_approved_person}, {fs_accepted_person} and {fs_arrived_person}.
 func (f *fixture) addFurtherStudy(ctx context.Context, tx *store.Tx) error {
 	sys := audit.System("fixture")
 	surgery, err := person.Get(ctx, tx, f.ids["surgeon"])
@@ -31,7 +32,7 @@ func (f *fixture) addFurtherStudy(ctx context.Context, tx *store.Tx) error {
 	if err != nil {
 		return err
 	}
-	f.ids["fs_dept_out"] = outDept.ID
+	f.ids["fs_dept_out"], f.ids["dept_surgery"] = outDept.ID, surgery.DepartmentID
 	trainee := func(name string) (int64, error) {
 		p, err := person.Create(ctx, tx, sys, person.Input{NameZH: name, Title: "intermediate", Category: "physician", InstitutionID: f.ids["other"]})
 		return p.ID, err
@@ -63,6 +64,7 @@ func (f *fixture) addFurtherStudy(ctx context.Context, tx *store.Tx) error {
 		if err != nil {
 			return err
 		}
+		f.ids[step.handle+"_person"] = id
 		a, err := apply(step.handle, id, f.ids["dept"], step.start)
 		if err != nil {
 			return err
