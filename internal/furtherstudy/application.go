@@ -391,3 +391,31 @@ func HostDepartments(ctx context.Context, q store.Querier, institutionIDs []int6
 
 // Today is the current date where further study is reckoned, "YYYY-MM-DD".
 func Today() string { return today() }
+
+// MonthsCompleted maps each person who completed further study with
+// credit year year to the whole months completed (all of them when
+// personID is 0, else that person only); compliance asks whether they
+// reach the months that complete the year under the person's rule set.
+func MonthsCompleted(ctx context.Context, q store.Querier, personID int64, year int) (map[int64]int, error) {
+	query := `SELECT person_id, SUM(months_completed) FROM further_study_applications WHERE status = ? AND credit_year = ?`
+	args := []any{Completed, year}
+	if personID != 0 {
+		query += ` AND person_id = ?`
+		args = append(args, personID)
+	}
+	rows, err := q.Query(ctx, query+` GROUP BY person_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("furtherstudy: months completed in %d: %w", year, err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var months int
+		if err := rows.Scan(&id, &months); err != nil {
+			return nil, fmt.Errorf("furtherstudy: months completed in %d: %w", year, err)
+		}
+		out[id] = months
+	}
+	return out, rows.Err()
+}

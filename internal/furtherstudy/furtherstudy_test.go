@@ -5,8 +5,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meded/meded/internal/audit"
+	"github.com/meded/meded/internal/credit"
 	"github.com/meded/meded/internal/furtherstudy"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
@@ -522,4 +524,38 @@ func TestWholeMonths(t *testing.T) {
 			t.Errorf("%s – %s: got %d, want %d", c.start, c.end, got, c.want)
 		}
 	}
+}
+
+// Six months of further study complete the year under the 2006 profile;
+// four do not, and the trainee still lacks Class I credits.
+func TestFullYearCountsInCompliance(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		six := arrive(t, db, w, w.trainees[0], w.hb, w.supHB, "2019-03-01", "2019-08-31")
+		four := arrive(t, db, w, w.trainees[2], w.inf, w.supInf, "2019-05-01", "2019-08-31")
+		err := inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			for _, id := range []int64{six.ID, four.ID} {
+				if _, err := furtherstudy.Complete(ctx, tx, sys, id, furtherstudy.Completion{Score: 80}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		asOf := time.Date(2020, 1, 15, 0, 0, 0, 0, time.UTC)
+		for _, c := range []struct {
+			person int64
+			want   string
+		}{{w.trainees[0], rules.Compliant}, {w.trainees[2], rules.NotCompliant}} {
+			st, err := credit.StandingOf(context.Background(), db, c.person, 2019, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Evaluation.Status != c.want {
+				t.Errorf("person %d: got %s, want %s (%+v)", c.person, st.Evaluation.Status, c.want, st.Evaluation.Results)
+			}
+		}
+	})
 }
