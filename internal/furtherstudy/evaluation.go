@@ -47,10 +47,13 @@ func Evaluate(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in
 		es.Add("month", "error.required")
 	} else if _, err := time.Parse("2006-01", in.Month); err != nil {
 		es.Add("month", "furtherstudy.invalid_month")
-	} else if a.ArrivedOn != "" {
+	} else if len(a.ArrivedOn) >= 7 {
 		last := a.EndOn
 		if a.CompletedOn != "" {
 			last = a.CompletedOn
+		}
+		if len(last) < 7 {
+			last = a.ArrivedOn
 		}
 		switch {
 		case in.Month < a.ArrivedOn[:7] || in.Month > last[:7]:
@@ -109,7 +112,7 @@ func Evaluations(ctx context.Context, q store.Querier, id int64) ([]Evaluation, 
 // StayMonths lists the months of the stay, "YYYY-MM", from the arrival to
 // the completion (or the end of the period); empty before arrival.
 func (a Application) StayMonths() []string {
-	if a.ArrivedOn == "" {
+	if len(a.ArrivedOn) < 7 {
 		return nil
 	}
 	last := a.EndOn
