@@ -101,19 +101,25 @@ func (a Application) Open() bool {
 	return slices.Contains([]string{Submitted, DepartmentApproved, Accepted, Arrived}, a.Status)
 }
 
-// Input is what a trainee (or the office, for a paper application) fills in.
+// Input is what a trainee (or the office, for a paper application) fills
+// in. HomeInstitutionID names the trainee's own institution when their
+// person record sits elsewhere (an approved self-registration records the
+// person at the institution they registered with, the host); zero means the
+// person's institution.
 type Input struct {
-	PersonID         int64  `json:"person_id"`
+	PersonID          int64 `json:"person_id"`
+	HomeInstitutionID int64 `json:"home_institution_id"`
 	HostDepartmentID int64  `json:"host_department_id"`
 	Months           int    `json:"months"`
 	WishStartOn      string `json:"wish_start_on"`
 	Purpose          string `json:"purpose"`
 }
 
-// Apply records a submitted application. The trainee's home institution,
-// category and title are copied from their person record; the host
-// institution is the department's. A trainee may hold one open application
-// per host department at a time.
+// Apply records a submitted application. The trainee's category and title
+// are copied from their person record, and their home institution unless
+// the input names it; the host institution is the department's. The home
+// may not be the host, and a trainee may hold one open application per host
+// department at a time.
 func Apply(ctx context.Context, tx *store.Tx, actor audit.Actor, in Input) (Application, error) {
 	in.WishStartOn, in.Purpose = strings.TrimSpace(in.WishStartOn), strings.TrimSpace(in.Purpose)
 	var es validate.Errors
@@ -146,9 +152,18 @@ func Apply(ctx context.Context, tx *store.Tx, actor audit.Actor, in Input) (Appl
 		es.Add("wish_start_on", "agreement.invalid_date")
 	}
 	es.MaxLen("purpose", in.Purpose, 2000)
+	home := trainee.InstitutionID
+	if in.HomeInstitutionID != 0 {
+		if _, err := institution.Get(ctx, tx, in.HomeInstitutionID); errors.Is(err, institution.ErrNotFound) {
+			es.Add("home_institution_id", "error.no_such_record")
+		} else if err != nil {
+			return Application{}, err
+		}
+		home = in.HomeInstitutionID
+	}
 	if trainee.ID != 0 && dept.ID != 0 {
-		if trainee.InstitutionID == dept.InstitutionID {
-			es.Add("person_id", "furtherstudy.own_institution")
+		if home == dept.InstitutionID {
+			es.Add("home_institution_id", "furtherstudy.own_institution")
 		}
 		var open int
 		err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM further_study_applications WHERE person_id = ? AND host_department_id = ?
@@ -168,7 +183,7 @@ func Apply(ctx context.Context, tx *store.Tx, actor audit.Actor, in Input) (Appl
 	err := tx.QueryRow(ctx, `INSERT INTO further_study_applications (person_id, home_institution_id, category, title,
 		host_institution_id, host_department_id, months, wish_start_on, purpose, status, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		trainee.ID, trainee.InstitutionID, trainee.Category, trainee.Title, dept.InstitutionID, dept.ID, in.Months,
+		trainee.ID, home, trainee.Category, trainee.Title, dept.InstitutionID, dept.ID, in.Months,
 		in.WishStartOn, in.Purpose, Submitted, actor.Label, now, now).Scan(&id)
 	if err != nil {
 		return Application{}, fmt.Errorf("furtherstudy: apply: %w", err)

@@ -338,8 +338,12 @@ func TestRefusals(t *testing.T) {
 				_, err := furtherstudy.Apply(ctx, tx, sys, furtherstudy.Input{PersonID: w.trainees[3], Months: 3, WishStartOn: "2026-12-01"})
 				return err
 			}},
-			{"host's own staff", "person_id", "furtherstudy.own_institution", func(ctx context.Context, tx *store.Tx) error {
+			{"host's own staff", "home_institution_id", "furtherstudy.own_institution", func(ctx context.Context, tx *store.Tx) error {
 				_, err := furtherstudy.Apply(ctx, tx, sys, furtherstudy.Input{PersonID: w.hostStaff, HostDepartmentID: w.inf, Months: 3, WishStartOn: "2026-12-01"})
+				return err
+			}},
+			{"home institution that does not exist", "home_institution_id", "error.no_such_record", func(ctx context.Context, tx *store.Tx) error {
+				_, err := furtherstudy.Apply(ctx, tx, sys, furtherstudy.Input{PersonID: w.hostStaff, HomeInstitutionID: 999999, HostDepartmentID: w.inf, Months: 3, WishStartOn: "2026-12-01"})
 				return err
 			}},
 			{"second open application", "host_department_id", "furtherstudy.already_open", func(ctx context.Context, tx *store.Tx) error {
@@ -556,6 +560,24 @@ func TestFullYearCountsInCompliance(t *testing.T) {
 			if st.Evaluation.Status != c.want {
 				t.Errorf("person %d: got %s, want %s (%+v)", c.person, st.Evaluation.Status, c.want, st.Evaluation.Results)
 			}
+		}
+	})
+}
+
+// A trainee whose person record sits at the host (an approved
+// self-registration) applies naming their own hospital, which the
+// statistics then count as home.
+func TestHomeInstitutionNamedByTheApplicant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		var a furtherstudy.Application
+		err := inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			var err error
+			a, err = furtherstudy.Apply(ctx, tx, sys, furtherstudy.Input{PersonID: w.hostStaff, HomeInstitutionID: w.yunnan, HostDepartmentID: w.inf, Months: 3, WishStartOn: "2026-12-01"})
+			return err
+		})
+		if err != nil || a.HomeInstitutionID != w.yunnan || a.HomeName != "Kunming County Hospital" {
+			t.Errorf("got %+v, %v", a, err)
 		}
 	})
 }

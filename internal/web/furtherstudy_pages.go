@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/meded/meded/internal/furtherstudy"
+	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/person"
 	"github.com/meded/meded/internal/store"
 )
@@ -128,6 +129,7 @@ type furtherStudyFormPage struct {
 	Query       string
 	People      []person.Person
 	Departments []furtherstudy.HostDepartment
+	Homes       []institution.Institution
 }
 
 func (s *Server) furtherStudyForm(r *http.Request, self bool) (furtherStudyFormPage, error) {
@@ -135,6 +137,9 @@ func (s *Server) furtherStudyForm(r *http.Request, self bool) (furtherStudyFormP
 	page := furtherStudyFormPage{Self: self}
 	p := visitOf(r).principal
 	var err error
+	if page.Homes, _, err = institution.List(ctx, s.db, institution.ListFilter{Limit: 5000}); err != nil {
+		return page, err
+	}
 	if self {
 		if ownPerson(p) == 0 {
 			return page, errForbidden
@@ -173,7 +178,7 @@ func (s *Server) furtherStudyNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func furtherStudyInputOf(r *http.Request) furtherstudy.Input {
-	return furtherstudy.Input{PersonID: formID(r, "person_id"), HostDepartmentID: formID(r, "host_department_id"),
+	return furtherstudy.Input{PersonID: formID(r, "person_id"), HomeInstitutionID: formID(r, "home_institution_id"), HostDepartmentID: formID(r, "host_department_id"),
 		Months: formInt(r, "months"), WishStartOn: r.PostForm.Get("wish_start_on"), Purpose: r.PostForm.Get("purpose")}
 }
 
