@@ -107,12 +107,12 @@ func (a Application) Open() bool {
 // person at the institution they registered with, the host); zero means the
 // person's institution.
 type Input struct {
-	PersonID          int64 `json:"person_id"`
-	HomeInstitutionID int64 `json:"home_institution_id"`
-	HostDepartmentID int64  `json:"host_department_id"`
-	Months           int    `json:"months"`
-	WishStartOn      string `json:"wish_start_on"`
-	Purpose          string `json:"purpose"`
+	PersonID          int64  `json:"person_id"`
+	HomeInstitutionID int64  `json:"home_institution_id"`
+	HostDepartmentID  int64  `json:"host_department_id"`
+	Months            int    `json:"months"`
+	WishStartOn       string `json:"wish_start_on"`
+	Purpose           string `json:"purpose"`
 }
 
 // Apply records a submitted application. The trainee's category and title
