@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meded/meded/internal/agreement"
 	"github.com/meded/meded/internal/audit"
 	"github.com/meded/meded/internal/credit"
 	"github.com/meded/meded/internal/furtherstudy"
@@ -578,6 +579,60 @@ func TestHomeInstitutionNamedByTheApplicant(t *testing.T) {
 		})
 		if err != nil || a.HomeInstitutionID != w.yunnan || a.HomeName != "Kunming County Hospital" {
 			t.Errorf("got %+v, %v", a, err)
+		}
+	})
+}
+
+// Under a national CME base agreement the base's yearly places apply: the
+// second trainee of the year in a discipline with one place is refused,
+// on the agreement field, and nothing is written.
+func TestBaseCapacityApplies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		var base int64
+		err := inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			a, err := agreement.Create(ctx, tx, sys, agreement.Input{Kind: "cme_base", NameEN: "National CME base", Level: "national", SignedOn: "2017-12-01", StartOn: "2018-01-01",
+				EndOn: "2030-12-31", Status: "active", PartyIDs: []int64{w.sichuan, w.host}, Capacities: []agreement.Capacity{{Discipline: "hepatobiliary", PerYear: 1}}})
+			base = a.ID
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		err = inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			for _, p := range w.trainees[:2] {
+				a, err := furtherstudy.Apply(ctx, tx, sys, furtherstudy.Input{PersonID: p, HostDepartmentID: w.hb, Months: 3, WishStartOn: "2019-03-01"})
+				if err != nil {
+					return err
+				}
+				if _, err := furtherstudy.ReviewByDepartment(ctx, tx, sys, a.ID, furtherstudy.Decision{Approve: true}); err != nil {
+					return err
+				}
+				ids = append(ids, a.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accept := furtherstudy.Acceptance{StartOn: "2019-03-01", EndOn: "2019-05-31", SupervisorID: w.supHB, AgreementID: base, Discipline: "hepatobiliary"}
+		err = inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			_, err := furtherstudy.Accept(ctx, tx, sys, ids[0], accept)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			_, err := furtherstudy.Accept(ctx, tx, sys, ids[1], accept)
+			return err
+		})
+		if got := fieldKey(err, "agreement_id"); got != "placement.over_capacity" {
+			t.Errorf("second trainee: got %v", err)
+		}
+		if a, _ := furtherstudy.Get(context.Background(), db, ids[1]); a.Status != furtherstudy.DepartmentApproved || a.PlacementID != 0 {
+			t.Errorf("after the refusal: %+v", a)
 		}
 	})
 }
