@@ -162,7 +162,7 @@ func (fs furtherStudyDemo) stay(n int, dept, category string, months int, start 
 		"accept": 2, "arrive": 3, "withdraw": 4, "complete": 4}
 	depth := steps[outcome]
 	if outcome == "withdraw_before" {
-		_, err := furtherstudy.Withdraw(ctx, tx, actor, a.ID, "单位临时工作安排")
+		_, err := furtherstudy.Withdraw(ctx, tx, actor, a.ID, furtherstudy.Withdrawal{Comment: "单位临时工作安排"})
 		return err
 	}
 	if outcome == "department_reject" {
@@ -209,7 +209,7 @@ func (fs furtherStudyDemo) stay(n int, dept, category string, months int, start 
 	}
 	switch outcome {
 	case "withdraw":
-		_, err = furtherstudy.Withdraw(ctx, tx, fs.office, a.ID, "家中变故，提前返回原单位")
+		_, err = furtherstudy.Withdraw(ctx, tx, fs.office, a.ID, furtherstudy.Withdrawal{Comment: "家中变故，提前返回原单位", LeftOn: day(last)})
 	case "complete":
 		_, err = furtherstudy.Complete(ctx, tx, fs.office, a.ID, furtherstudy.Completion{CompletedOn: day(end), Score: 80 + n%18,
 			Comment: "完成进修计划，考核合格"})

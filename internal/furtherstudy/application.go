@@ -84,6 +84,7 @@ type Application struct {
 	SupervisorName    string     `json:"supervisor_name,omitempty"`
 	ArrivedOn         string     `json:"arrived_on,omitempty"`
 	CompletedOn       string     `json:"completed_on,omitempty"`
+	LeftOn            string     `json:"left_on,omitempty"` // the last day of a stay withdrawn after arrival
 	MonthsCompleted   int        `json:"months_completed,omitempty"`
 	FinalScore        *int       `json:"final_score,omitempty"`
 	FinalComment      string     `json:"final_comment,omitempty"`
@@ -200,7 +201,7 @@ func Apply(ctx context.Context, tx *store.Tx, actor audit.Actor, in Input) (Appl
 const columns = `a.id, a.person_id, pp.name_zh, pp.name_en, a.home_institution_id, hi.name_zh, hi.name_en, a.category, a.title,
 	a.host_institution_id, a.host_department_id, d.name_zh, d.name_en, a.months, a.wish_start_on, a.purpose, a.status,
 	a.department_comment, a.department_by, a.department_at, a.office_comment, a.office_by, a.office_at, a.placement_id,
-	a.start_on, a.end_on, a.supervisor_id, sp.name_zh, sp.name_en, a.arrived_on, a.completed_on, a.months_completed,
+	a.start_on, a.end_on, a.supervisor_id, sp.name_zh, sp.name_en, a.arrived_on, a.completed_on, a.left_on, a.months_completed,
 	a.final_score, a.final_comment, a.credit_year, a.credits, a.full_year, a.credit_explanation, a.created_by,
 	a.created_at, a.updated_at`
 
@@ -226,7 +227,7 @@ func scan(s store.Scanner) (Application, error) {
 	err := s.Scan(&a.ID, &a.PersonID, &who.zh, &who.en, &a.HomeInstitutionID, &home.zh, &home.en, &a.Category, &a.Title,
 		&a.HostInstitutionID, &a.HostDepartmentID, &dept.zh, &dept.en, &a.Months, &a.WishStartOn, &a.Purpose, &a.Status,
 		&a.DepartmentComment, &a.DepartmentBy, &depAt, &a.OfficeComment, &a.OfficeBy, &offAt, &placementID,
-		&a.StartOn, &a.EndOn, &supervisorID, &sup.zh, &sup.en, &a.ArrivedOn, &a.CompletedOn, &a.MonthsCompleted,
+		&a.StartOn, &a.EndOn, &supervisorID, &sup.zh, &sup.en, &a.ArrivedOn, &a.CompletedOn, &a.LeftOn, &a.MonthsCompleted,
 		&score, &a.FinalComment, &a.CreditYear, &a.Credits, &full, &a.CreditExplanation, &a.CreatedBy,
 		&a.CreatedAt, &a.UpdatedAt)
 	if err != nil {

@@ -48,10 +48,7 @@ func Evaluate(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in
 	} else if _, err := time.Parse("2006-01", in.Month); err != nil {
 		es.Add("month", "furtherstudy.invalid_month")
 	} else if len(a.ArrivedOn) >= 7 {
-		last := a.EndOn
-		if a.CompletedOn != "" {
-			last = a.CompletedOn
-		}
+		last := a.lastDay()
 		if len(last) < 7 {
 			last = a.ArrivedOn
 		}
@@ -109,16 +106,24 @@ func Evaluations(ctx context.Context, q store.Querier, id int64) ([]Evaluation, 
 	return list, nil
 }
 
+// lastDay is the stay's last day: of completion, of leaving, or of the period.
+func (a Application) lastDay() string {
+	switch {
+	case a.CompletedOn != "":
+		return a.CompletedOn
+	case a.LeftOn != "":
+		return a.LeftOn
+	}
+	return a.EndOn
+}
+
 // StayMonths lists the months of the stay, "YYYY-MM", from the arrival to
-// the completion (or the end of the period); empty before arrival.
+// the completion, the leaving or the end of the period; empty before arrival.
 func (a Application) StayMonths() []string {
 	if len(a.ArrivedOn) < 7 {
 		return nil
 	}
-	last := a.EndOn
-	if a.CompletedOn != "" {
-		last = a.CompletedOn
-	}
+	last := a.lastDay()
 	t, err := time.Parse("2006-01", a.ArrivedOn[:7])
 	if err != nil || len(last) < 7 {
 		return nil

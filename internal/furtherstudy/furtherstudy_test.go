@@ -385,7 +385,7 @@ func TestRefusals(t *testing.T) {
 				return err
 			}},
 			{"withdrawing a rejected application", "status", "furtherstudy.bad_transition", func(ctx context.Context, tx *store.Tx) error {
-				_, err := furtherstudy.Withdraw(ctx, tx, sys, rejected.ID, "")
+				_, err := furtherstudy.Withdraw(ctx, tx, sys, rejected.ID, furtherstudy.Withdrawal{})
 				return err
 			}},
 		}
@@ -484,6 +484,14 @@ func TestStayRefusals(t *testing.T) {
 				_, err := furtherstudy.Complete(ctx, tx, sys, a.ID, furtherstudy.Completion{CompletedOn: "2026-03-20", Score: 80})
 				return err
 			}},
+			{"leaving before arrival", "left_on", "furtherstudy.before_arrival", func(ctx context.Context, tx *store.Tx) error {
+				_, err := furtherstudy.Withdraw(ctx, tx, sys, a.ID, furtherstudy.Withdrawal{LeftOn: "2026-02-01"})
+				return err
+			}},
+			{"leaving date before arrival is not a stay", "left_on", "furtherstudy.not_arrived", func(ctx context.Context, tx *store.Tx) error {
+				_, err := furtherstudy.Withdraw(ctx, tx, sys, accepted.ID, furtherstudy.Withdrawal{LeftOn: "2026-10-05"})
+				return err
+			}},
 			{"final score negative", "score", "error.out_of_range", func(ctx context.Context, tx *store.Tx) error {
 				_, err := furtherstudy.Complete(ctx, tx, sys, a.ID, furtherstudy.Completion{CompletedOn: "2026-08-31", Score: -1})
 				return err
@@ -497,15 +505,16 @@ func TestStayRefusals(t *testing.T) {
 				}
 			})
 		}
-		// Withdrawing an arrived trainee withdraws the placement too.
+		// Withdrawing an arrived trainee withdraws the placement too, and
+		// records the whole months studied until leaving.
 		err = inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
-			got, err := furtherstudy.Withdraw(ctx, tx, sys, a.ID, "family reasons")
+			got, err := furtherstudy.Withdraw(ctx, tx, sys, a.ID, furtherstudy.Withdrawal{Comment: "family reasons", LeftOn: "2026-05-15"})
 			if err != nil {
 				return err
 			}
 			p, err := placement.Get(ctx, tx, got.PlacementID)
-			if got.Status != furtherstudy.Withdrawn || p.Status != "withdrawn" {
-				t.Errorf("withdrawn: got %s, placement %s", got.Status, p.Status)
+			if got.Status != furtherstudy.Withdrawn || p.Status != "withdrawn" || got.LeftOn != "2026-05-15" || got.MonthsCompleted != 2 || got.Credits != 0 {
+				t.Errorf("withdrawn: got %+v, placement %s", got, p.Status)
 			}
 			return err
 		})

@@ -190,16 +190,48 @@ func Arrive(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, on s
 	return finish(ctx, tx, actor, before, "arrive")
 }
 
+// Withdrawal ends an open application: why, and for a trainee who has
+// arrived, the last day of the stay (by default today, or the end of the
+// period if that came first).
+type Withdrawal struct {
+	Comment string `json:"comment"`
+	LeftOn  string `json:"left_on"`
+}
+
 // Withdraw ends an open application (the trainee's or the office's
-// decision); an existing placement is withdrawn with it.
-func Withdraw(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, reason string) (Application, error) {
+// decision); an existing placement is withdrawn with it. A trainee who
+// arrived is recorded with the whole months studied until leaving, which
+// the statistics count; no credits are posted for a stay not completed.
+func Withdraw(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, w Withdrawal) (Application, error) {
 	before, err := transition(ctx, tx, id, Withdrawn, Submitted, DepartmentApproved, Accepted, Arrived)
 	if err != nil {
 		return Application{}, err
 	}
-	reason = strings.TrimSpace(reason)
+	reason, left := strings.TrimSpace(w.Comment), strings.TrimSpace(w.LeftOn)
 	var es validate.Errors
-	if es.MaxLen("comment", reason, 2000); len(es) > 0 {
+	es.MaxLen("comment", reason, 2000)
+	months := 0
+	if before.Status == Arrived {
+		if left == "" {
+			left = min(today(), before.EndOn)
+		}
+		if end, ok := date(&es, "left_on", left); ok {
+			arrived, _ := parseDate(before.ArrivedOn)
+			switch {
+			case left < before.ArrivedOn:
+				es.Add("left_on", "furtherstudy.before_arrival", before.ArrivedOn)
+			case left > before.EndOn:
+				es.Add("left_on", "furtherstudy.after_period", before.EndOn)
+			case left > today():
+				es.Add("left_on", "furtherstudy.in_future")
+			default:
+				months = WholeMonths(arrived, end)
+			}
+		}
+	} else if left != "" {
+		es.Add("left_on", "furtherstudy.not_arrived", before.Status)
+	}
+	if len(es) > 0 {
 		return Application{}, es
 	}
 	if before.PlacementID != 0 {
@@ -207,8 +239,8 @@ func Withdraw(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, re
 			return Application{}, err
 		}
 	}
-	_, err = tx.Exec(ctx, `UPDATE further_study_applications SET status = ?, final_comment = ?, updated_at = ? WHERE id = ?`,
-		Withdrawn, reason, store.Now(), id)
+	_, err = tx.Exec(ctx, `UPDATE further_study_applications SET status = ?, final_comment = ?, left_on = ?, months_completed = ?,
+		updated_at = ? WHERE id = ?`, Withdrawn, reason, left, months, store.Now(), id)
 	if err != nil {
 		return Application{}, fmt.Errorf("further study %d: withdraw: %w", id, err)
 	}

@@ -21,7 +21,7 @@ type Report struct {
 	Completed     int     `json:"completed"`
 	InProgress    int     `json:"in_progress"`
 	Withdrawn     int     `json:"withdrawn"`
-	Months        int     `json:"months"`  // trainee-months: whole months completed, or the period for a stay not completed
+	Months        int     `json:"months"`  // trainee-months: whole months studied, or the period for a stay still under way
 	Credits       int64   `json:"credits"` // hundredths of a credit posted for the completed stays
 	FullYear      int     `json:"full_year"`
 	ByDepartment  []Group `json:"by_department"`
@@ -118,7 +118,7 @@ func YearReport(ctx context.Context, q store.Querier, year int, scope Scope) (Re
 			return r, fmt.Errorf("furtherstudy: report %d: %w", year, err)
 		}
 		months := completed
-		if status != Completed {
+		if status != Completed && status != Withdrawn {
 			s, err1 := parseDate(start)
 			e, err2 := parseDate(end)
 			if err1 == nil && err2 == nil {

@@ -16,6 +16,7 @@ type furtherStudyInput struct {
 	arrivedOn  string
 	evaluation furtherstudy.EvaluationInput
 	completion furtherstudy.Completion
+	withdrawal furtherstudy.Withdrawal
 	comment    string
 }
 
@@ -60,7 +61,7 @@ func (s *Server) runFurtherStudyStep(r *http.Request, step string, in furtherStu
 		case "complete":
 			out, err = furtherstudy.Complete(ctx, tx, actor, id, in.completion)
 		case "withdraw":
-			out, err = furtherstudy.Withdraw(ctx, tx, actor, id, in.comment)
+			out, err = furtherstudy.Withdraw(ctx, tx, actor, id, in.withdrawal)
 		default:
 			return errNotFound
 		}
@@ -94,6 +95,7 @@ func (s *Server) furtherStudyStep(step string) func(http.ResponseWriter, *http.R
 			arrivedOn:  f("arrived_on"),
 			evaluation: furtherstudy.EvaluationInput{Month: f("month"), Score: formInt(r, "score"), Comment: f("comment")},
 			completion: furtherstudy.Completion{CompletedOn: f("completed_on"), Score: formInt(r, "score"), Comment: f("comment")},
+			withdrawal: furtherstudy.Withdrawal{Comment: f("comment"), LeftOn: f("left_on")},
 			comment:    f("comment"),
 		}
 		a, _, err := s.runFurtherStudyStep(r, step, in)
@@ -136,7 +138,9 @@ func (s *Server) apiFurtherStudyStep(step string) func(http.ResponseWriter, *htt
 			err = decodeJSON(r, &in.evaluation)
 		case "complete":
 			err = decodeJSON(r, &in.completion)
-		default: // reject, withdraw
+		case "withdraw":
+			err = decodeJSON(r, &in.withdrawal)
+		default: // reject
 			var body struct {
 				Comment string `json:"comment"`
 			}

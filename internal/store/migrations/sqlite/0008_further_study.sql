@@ -30,6 +30,7 @@ CREATE TABLE further_study_applications (
     supervisor_id       INTEGER REFERENCES people(id),
     arrived_on          TEXT NOT NULL DEFAULT '',
     completed_on        TEXT NOT NULL DEFAULT '',
+    left_on             TEXT NOT NULL DEFAULT '',
     months_completed    INTEGER NOT NULL DEFAULT 0,
     final_score         INTEGER,
     final_comment       TEXT NOT NULL DEFAULT '',
