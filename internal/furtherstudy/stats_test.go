@@ -23,11 +23,11 @@ func groupCounts(gs []furtherstudy.Group) map[string]int {
 }
 
 // A hand-worked year: in 2019 trainees A and B (Sichuan physicians, junior)
-// came to hepatobiliary surgery for 6 and 3 months (A completed, B still
-// there in the records), C (a Yunnan nurse, intermediate) to infectious
+// came to hepatobiliary surgery for 6 and 3 months (A completed, B left
+// after one whole month), C (a Yunnan nurse, intermediate) to infectious
 // diseases for 4 months and completed; D arrived in 2020, and one
-// application never got past the department. 2019: 3 trainees, 13
-// trainee-months, 2 completed (A: 30 credits, C: 20).
+// application never got past the department. 2019: 3 trainees, 11
+// trainee-months, 2 completed (A: 30 credits, C: 20), 1 withdrawn.
 func TestYearReport(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := setup(t, db)
@@ -43,6 +43,9 @@ func TestYearReport(t *testing.T) {
 			if _, err := furtherstudy.Complete(ctx, tx, sys, c.ID, furtherstudy.Completion{Score: 85}); err != nil {
 				return err
 			}
+			if _, err := furtherstudy.Withdraw(ctx, tx, sys, b.ID, furtherstudy.Withdrawal{Comment: "called back", LeftOn: "2019-11-15"}); err != nil {
+				return err
+			}
 			_, err := furtherstudy.Apply(ctx, tx, sys, furtherstudy.Input{PersonID: w.trainees[2], HostDepartmentID: w.hb, Months: 2, WishStartOn: "2019-11-01"})
 			return err
 		})
@@ -53,7 +56,7 @@ func TestYearReport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Trainees != 3 || r.Completed != 2 || r.InProgress != 1 || r.Months != 13 || r.Credits != 5000 || r.FullYear != 1 {
+		if r.Trainees != 3 || r.Completed != 2 || r.Withdrawn != 1 || r.InProgress != 0 || r.Months != 11 || r.Credits != 5000 || r.FullYear != 1 {
 			t.Errorf("2019 totals: got %+v", r)
 		}
 		checks := []struct {
@@ -65,14 +68,14 @@ func TestYearReport(t *testing.T) {
 			{"province", map[string]int{"Sichuan": 2, "Yunnan": 1}},
 			{"category", map[string]int{"physician": 2, "nurse": 1}},
 			{"title", map[string]int{"junior": 2, "intermediate": 1}},
-			{"months", map[string]int{"3": 1, "4": 1, "6": 1}},
+			{"months", map[string]int{"1": 1, "4": 1, "6": 1}},
 		}
 		for _, c := range checks {
 			if got := groupCounts(r.Groups(c.dim)); !equal(got, c.want) {
 				t.Errorf("2019 by %s: got %v, want %v", c.dim, got, c.want)
 			}
 		}
-		if g := r.ByDepartment[0]; g.Name("en") != "Hepatobiliary Surgery" || g.Months != 9 {
+		if g := r.ByDepartment[0]; g.Name("en") != "Hepatobiliary Surgery" || g.Months != 7 {
 			t.Errorf("first department: got %+v", g)
 		}
 		// Scoped to the infectious-disease department only.
@@ -95,7 +98,7 @@ func TestYearReport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Trainees != 2 || r.InProgress != 0 || r.Months != 10 || groupCounts(r.ByProvince)["Sichuan"] != 1 {
+		if r.Trainees != 2 || r.Withdrawn != 0 || r.Months != 10 || groupCounts(r.ByProvince)["Sichuan"] != 1 {
 			t.Errorf("after removing B: got %+v", r)
 		}
 	})
