@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/meded/meded/internal/account"
 	"github.com/meded/meded/internal/furtherstudy"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/person"
@@ -20,6 +21,44 @@ type furtherStudyListPage struct {
 	CanEnter     bool
 	Status       string
 	Year         int
+	Waiting      []furtherStudyWaiting
+}
+
+// furtherStudyWaiting is how many applications wait for the reader's step.
+type furtherStudyWaiting struct {
+	Status string
+	Count  int
+}
+
+// waitingFor counts, in the reader's scope, the applications at the stages
+// the reader acts on: a reviewer's submitted ones; the office's approved,
+// accepted and studying ones.
+func (s *Server) waitingFor(r *http.Request) ([]furtherStudyWaiting, error) {
+	p := visitOf(r).principal
+	var statuses []string
+	if len(p.Departments(account.DepartmentReviewer)) > 0 || p.Has(account.Admin) {
+		statuses = append(statuses, furtherstudy.Submitted)
+	}
+	if p.Has(furtherStudyOffices...) {
+		statuses = append(statuses, furtherstudy.DepartmentApproved, furtherstudy.Accepted, furtherstudy.Arrived)
+	}
+	var out []furtherStudyWaiting
+	for _, st := range statuses {
+		f := furtherStudyListScope(p)
+		if st != furtherstudy.Submitted && !f.AllScope {
+			// The office acts on its hosts, not on its own or supervised trainees.
+			f.DepartmentIDs, f.OwnPersonID, f.SupervisorID = nil, 0, 0
+		}
+		f.Status, f.Limit = st, 1
+		_, n, err := furtherstudy.List(r.Context(), s.db, f)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			out = append(out, furtherStudyWaiting{Status: st, Count: n})
+		}
+	}
+	return out, nil
 }
 
 // furtherStudyFilter is the reader's scope narrowed by ?status=, ?year=,
@@ -54,9 +93,13 @@ func (s *Server) furtherStudyList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	waiting, err := s.waitingFor(r)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, "further_study_list", furtherStudyListPage{Applications: list, Pager: newPager(r, page, total),
 		Statuses: furtherstudy.Statuses, Years: years, CanApply: ownPerson(p) != 0, CanEnter: p.Has(furtherStudyOffices...),
-		Status: f.Status, Year: f.Year})
+		Status: f.Status, Year: f.Year, Waiting: waiting})
 }
 
 // furtherStudyShowPage is one application with what the reader may do next.

@@ -205,3 +205,33 @@ func TestFurtherStudyReportFollowsTheData(t *testing.T) {
 		t.Errorf("after removing {fs_arrived}: %+v", r)
 	}
 }
+
+// Each reviewer of the work sees what waits for them: the department's
+// reviewer the submitted application to their department, the office the
+// approved, accepted and studying ones of its hosts.
+func TestFurtherStudyWaitingWork(t *testing.T) {
+	f := sqliteFixture(t)
+	for _, c := range []struct {
+		role    string
+		want    []string
+		notWant []string
+	}{
+		{"department_reviewer", []string{"1 份申请待科室审核"}, []string{"待录取"}},
+		{"education_office", []string{"1 份科室已同意", "1 人已录取", "1 人在修"}, []string{"待科室审核"}},
+		{"learner", nil, []string{"待办"}},
+	} {
+		resp := f.do(c.role, "GET", "/further-study", "", "")
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, w := range c.want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s: no %q", c.role, w)
+			}
+		}
+		for _, w := range c.notWant {
+			if strings.Contains(string(b), w) {
+				t.Errorf("%s: unexpected %q", c.role, w)
+			}
+		}
+	}
+}
