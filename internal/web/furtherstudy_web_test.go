@@ -56,6 +56,10 @@ func TestFurtherStudyThroughTheAPI(t *testing.T) {
 	if err != nil || len(posted) != 1 || posted[0].Amount != 3000 || posted[0].Source != "further_study" || posted[0].Category != "further_study" {
 		t.Errorf("ledger: got %+v, %v", posted, err)
 	}
+	status, body = f.apiCall(t, "department_reviewer", "GET", "/api/v1/further-study?status=completed&year=2025", "")
+	if status != 200 || !strings.Contains(string(body), `"total":1`) {
+		t.Errorf("list: %d %s", status, body)
+	}
 	status, body = f.apiCall(t, "auditor", "GET", "/api/v1/further-study/{fs}/evaluations", "")
 	if status != 200 || strings.Count(string(body), `"month"`) != 2 {
 		t.Errorf("evaluations: %d %s", status, body)
