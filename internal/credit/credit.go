@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/meded/meded/internal/furtherstudy"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
@@ -85,12 +86,22 @@ func StandingOf(ctx context.Context, q store.Querier, personID int64, year int, 
 		profile.Require, waived = reduce(profile.Require, e)
 	}
 	st.Profile = profile
-	st.Evaluation = profile.Evaluate(totals, year, asOf, inst.Location(), false, waived)
+	studied, err := furtherstudy.MonthsCompleted(ctx, q, personID, year)
+	if err != nil {
+		return Standing{}, err
+	}
+	st.Evaluation = profile.Evaluate(totals, year, asOf, inst.Location(), fullYearBy(profile, studied[personID]), waived)
 	st.Cycles = []CycleStanding{}
 	for i, c := range cycles {
 		st.Cycles = append(st.Cycles, CycleStanding{Cycle: c, Evaluation: extra[i].Evaluate(totals, year, asOf, inst.Location(), false, false)})
 	}
 	return st, nil
+}
+
+// fullYearBy: further study of at least the profile's months completes the
+// year (six months under the 2006 profile, three under 2024's).
+func fullYearBy(p rules.Profile, months int) bool {
+	return p.Further != nil && p.Further.FullYearMonths > 0 && months >= p.Further.FullYearMonths
 }
 
 // reduce applies an exemption to the year's requirements: a 100% exemption

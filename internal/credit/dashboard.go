@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/meded/meded/internal/furtherstudy"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
@@ -79,13 +80,17 @@ func DashboardOf(ctx context.Context, q store.Querier, f person.ListFilter, year
 	if err != nil {
 		return Dashboard{}, err
 	}
+	studied, err := furtherstudy.MonthsCompleted(ctx, q, 0, year)
+	if err != nil {
+		return Dashboard{}, err
+	}
 	for _, p := range people {
 		s := settings[p.InstitutionID]
 		profile, waived := s.profile, false
 		if e, ok := ex[p.ID]; ok {
 			profile.Require, waived = reduce(profile.Require, e)
 		}
-		ev := profile.Evaluate(byPerson[p.ID], year, asOf, s.loc, false, waived)
+		ev := profile.Evaluate(byPerson[p.ID], year, asOf, s.loc, fullYearBy(profile, studied[p.ID]), waived)
 		d.Counts[ev.Status]++
 		d.Rows = append(d.Rows, Row{Person: p, ProfileID: s.profile.ID, Status: ev.Status, Evaluation: ev})
 	}

@@ -62,6 +62,8 @@ var references = []reference{
 	{table: "conference_contributions", column: "person_id"},
 	{table: "contribution_coauthors", column: "person_id"},
 	{table: "checkin_code_attempts", column: "person_id"},
+	{table: "further_study_applications", column: "person_id"},
+	{table: "further_study_applications", column: "supervisor_id"},
 }
 
 // People merges person from into person into, with a reason for the record.

@@ -10,6 +10,7 @@ import (
 	"github.com/meded/meded/internal/agreement"
 	"github.com/meded/meded/internal/document"
 	"github.com/meded/meded/internal/enrolment"
+	"github.com/meded/meded/internal/furtherstudy"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
@@ -61,7 +62,7 @@ func classify(err error) (*httpError, validate.Errors) {
 		return errNotFound, nil
 	case errors.Is(err, account.ErrConflict), errors.Is(err, activity.ErrConflict):
 		return errConflict, nil
-	case errors.Is(err, agreement.ErrNotFound), errors.Is(err, placement.ErrNotFound):
+	case errors.Is(err, agreement.ErrNotFound), errors.Is(err, placement.ErrNotFound), errors.Is(err, furtherstudy.ErrNotFound):
 		return errNotFound, nil
 	case errors.Is(err, agreement.ErrConflict):
 		return errConflict, nil
