@@ -63,7 +63,9 @@ func (s Schedule) Rule() (Rule, error) {
 }
 
 // CreditDelay is the schedule's delay as a duration.
-func (s Schedule) CreditDelay() time.Duration { return time.Duration(s.CreditDelayMinutes) * time.Minute }
+func (s Schedule) CreditDelay() time.Duration {
+	return time.Duration(s.CreditDelayMinutes) * time.Minute
+}
 
 func parseClock(s string) (int, int, bool) {
 	hs, ms, ok := strings.Cut(strings.TrimSpace(s), ":")
