@@ -10,6 +10,7 @@ import (
 	"github.com/meded/meded/internal/activity"
 	"github.com/meded/meded/internal/audit"
 	"github.com/meded/meded/internal/credit"
+	"github.com/meded/meded/internal/enrolment"
 	"github.com/meded/meded/internal/institution"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/person"
@@ -72,12 +73,8 @@ func thursdays(id int64) series.Schedule {
 }
 
 func enrol(ctx context.Context, tx *store.Tx, activityID int64, people ...int64) {
-	// SelfEnrol refuses activities whose dates are past; the series ran in
-	// 2019, so the rows are written as an import would write them.
 	for _, p := range people {
-		now := store.Now()
-		must(tx.Exec(ctx, `INSERT INTO enrolments (activity_id, person_id, role, status, created_at, updated_at)
-			VALUES (?, ?, 'participant', 'enrolled', ?, ?)`, activityID, p, now, now))
+		must(enrolment.SelfEnrol(ctx, tx, sys, activityID, p))
 	}
 }
 
