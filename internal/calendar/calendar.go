@@ -125,7 +125,7 @@ func events(ctx context.Context, q store.Querier, lang string, since time.Time, 
 		ids[i], index[e.SessionID] = e.SessionID, i
 	}
 	type lecturer struct {
-		session        int64
+		session       int64
 		zh, en, guest string
 	}
 	ls, err := store.QueryAll(ctx, q, func(r store.Scanner) (lecturer, error) {
