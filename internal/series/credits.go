@@ -2,6 +2,7 @@ package series
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -39,6 +40,14 @@ type creditWant struct {
 // attendance removed, is reversed by the difference; running it twice posts
 // nothing. It returns the number of entries posted.
 func CreditSession(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64) (int, error) {
+	// Two instances sweeping at once queue here instead of both posting.
+	var locked int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM cme_sessions WHERE id = ?`+store.LockRow(tx, true), id).Scan(&locked); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, session.ErrNotFound
+		}
+		return 0, fmt.Errorf("series: lock session %d: %w", id, err)
+	}
 	s, err := session.Get(ctx, tx, id)
 	if err != nil {
 		return 0, err
