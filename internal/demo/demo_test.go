@@ -32,6 +32,7 @@ func TestDemo(t *testing.T) {
 		t.Run("partners report", func(t *testing.T) { checkPartnersReport(t, db) })
 		t.Run("bases", func(t *testing.T) { checkBases(t, db) })
 		t.Run("credits", func(t *testing.T) { checkCredits(t, db) })
+		t.Run("Thursday lecture", func(t *testing.T) { checkThursdayLecture(t, db) })
 	})
 }
 
