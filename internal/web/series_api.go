@@ -92,10 +92,7 @@ func (s *Server) apiSeriesRates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := v.Rates
-	if v.OnlyBelow {
-		items = v.Below
-	}
+	items := v.Shown
 	if items == nil {
 		items = []series.Rate{}
 	}

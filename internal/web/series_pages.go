@@ -51,6 +51,7 @@ type seriesPage struct {
 	CanRates    bool
 	Formats     []string
 	Weekdays    []int
+	Nths        []int
 	Frequencies []string
 	Zone        string
 }
@@ -69,7 +70,7 @@ func (s *Server) seriesView(r *http.Request, a activity.Activity) (seriesPage, e
 	ctx := r.Context()
 	p := visitOf(r).principal
 	v := seriesPage{Activity: a, Year: seriesYear(r, a), CanManage: canManageActivity(p, a), CanRates: canReadRates(p, a),
-		Formats: session.Formats, Weekdays: []int{1, 2, 3, 4, 5, 6, 0}, Frequencies: series.Frequencies, Zone: "Asia/Shanghai",
+		Formats: session.Formats, Weekdays: []int{1, 2, 3, 4, 5, 6, 0}, Nths: []int{0, 1, 2, 3, 4, 5, -1}, Frequencies: series.Frequencies, Zone: "Asia/Shanghai",
 		People: map[int64]person.Person{}}
 	if sch, err := series.Get(ctx, s.db, a.ID); err == nil {
 		v.Schedule = &sch

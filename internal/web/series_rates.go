@@ -17,6 +17,7 @@ type ratesPage struct {
 	Expected  int
 	Rates     []series.Rate
 	Below     []series.Rate
+	Shown     []series.Rate // all, or only those below with ?below=1
 	Sessions  []session.Session
 	CanExcuse bool
 	OnlyBelow bool
@@ -46,6 +47,10 @@ func (s *Server) ratesView(r *http.Request, a activity.Activity) (ratesPage, err
 		return v, seriesErr(err)
 	}
 	v.Below = series.Below(v.Rates)
+	v.Shown = v.Rates
+	if v.OnlyBelow {
+		v.Shown = v.Below
+	}
 	if v.CanExcuse {
 		all, err := session.List(r.Context(), s.db, a.ID)
 		if err != nil {
