@@ -44,7 +44,8 @@ func (s *Server) seriesRoutes() []route {
 }
 
 // seriesMenu holds the navigation links of the regularly scheduled series (weekly lectures) and their calendars.
+// The personal calendar is reached from the profile page and each series page,
+// which keeps the menu short on a phone.
 var seriesMenu = []menuRule{
 	{"series", "/series", nil},
-	{"calendar", "/profile/calendar", nil},
 }

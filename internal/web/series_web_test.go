@@ -141,6 +141,9 @@ func TestSeriesPages(t *testing.T) {
 		{"education_office", "/series/{series}/rates", `action="/series/{series}/excuses"`},
 		{"auditor", "/series/{series}/rates", "李娜"},
 		{"learner", "/profile/calendar", "/calendar/"},
+		{"project_director", "/series", `href="/activities/new?kind=series"`},
+		{"project_director", "/activities/new?kind=series", `name="kind" value="series"`},
+		{"project_director", "/activities/{series_draft}/edit", `name="kind" value="series"`},
 	} {
 		resp := f.do(c.role, "GET", c.path, "", "")
 		b, _ := io.ReadAll(resp.Body)
