@@ -69,7 +69,7 @@ func CreditSession(ctx context.Context, tx *store.Tx, actor audit.Actor, id int6
 		if err != nil {
 			return 0, err
 		}
-		if desired, err = sessionCredits(ctx, tx, profile, s); err != nil {
+		if desired, err = sessionCredits(ctx, tx, profile, s, zone); err != nil {
 			return 0, err
 		}
 	}
@@ -123,13 +123,13 @@ func CreditSession(ctx context.Context, tx *store.Tx, actor audit.Actor, id int6
 
 // sessionCredits is what the rule set gives each lecturer and attendee of s.
 // A format the rule set gives no per-session credits for earns nothing.
-func sessionCredits(ctx context.Context, q store.Querier, p rules.Profile, s session.Session) (map[creditKey]creditWant, error) {
+func sessionCredits(ctx context.Context, q store.Querier, p rules.Profile, s session.Session, zone *time.Location) (map[creditKey]creditWant, error) {
 	out := map[creditKey]creditWant{}
 	if _, ok := p.Sessions[s.Format]; !ok {
 		return out, nil
 	}
 	hours := int64(s.Quarters) * 25
-	label := " (" + s.StartsAt.In(activity.Zone).Format("2006-01-02") + ")"
+	label := " (" + s.StartsAt.In(zone).Format("2006-01-02") + ")"
 	lecturers := map[int64]bool{}
 	for _, l := range s.Lecturers {
 		if l.PersonID == 0 || lecturers[l.PersonID] {

@@ -39,6 +39,9 @@ func (s *Server) seriesRoutes() []route {
 		{"GET", "/api/v1/series/{id}/figures", signedIn, s.apiSeriesFigures},
 		{"GET", "/api/v1/series/{id}/rates", readers, s.apiSeriesRates},
 		{"POST", "/api/v1/series/{id}/excuses", office, s.apiSeriesExcuse},
+		{"POST", "/api/v1/series/{id}/holidays", managers, s.apiSeriesHolidayAdd},
+		{"DELETE", "/api/v1/series/{id}/holidays/{day}", managers, s.apiSeriesHolidayRemove},
+		{"PUT", "/api/v1/series-sessions/{id}", managers, s.apiSeriesSessionUpdate},
 		{"POST", "/api/v1/series-sessions/{id}/attendance", managers, s.apiSeriesAttendance},
 	}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/meded/meded/internal/activity"
 	"github.com/meded/meded/internal/series"
+	"github.com/meded/meded/internal/session"
+	"github.com/meded/meded/internal/store"
 )
 
 func (s *Server) apiSeriesList(w http.ResponseWriter, r *http.Request) error {
@@ -129,4 +131,51 @@ func (s *Server) apiSeriesSweep(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) apiSeriesSessionUpdate(w http.ResponseWriter, r *http.Request) error {
+	var in session.Input
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	out, err := s.updateSeriesSession(r, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiSeriesHolidayAdd(w http.ResponseWriter, r *http.Request) error {
+	var in series.Holiday
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	a, err := s.loadManagedSeries(r)
+	if err != nil {
+		return err
+	}
+	var cancelled int
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		cancelled, err = series.AddHoliday(r.Context(), tx, s.actor(r), a.ID, in)
+		return err
+	})
+	if err != nil {
+		return seriesErr(err)
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"cancelled_sessions": cancelled})
+}
+
+func (s *Server) apiSeriesHolidayRemove(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.loadManagedSeries(r)
+	if err != nil {
+		return err
+	}
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		return series.RemoveHoliday(r.Context(), tx, s.actor(r), a.ID, r.PathValue("day"))
+	})
+	if err != nil {
+		return seriesErr(err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

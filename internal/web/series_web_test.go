@@ -239,3 +239,51 @@ func TestPersonalFeed(t *testing.T) {
 		t.Error("reset kept the address")
 	}
 }
+
+// TestSeriesHolidaysAndSessionsThroughTheAPI: a holiday on a day with a
+// session cancels it; removing an unknown holiday is 404; moving a session
+// keeps its id and raises its revision for calendars.
+func TestSeriesHolidaysAndSessionsThroughTheAPI(t *testing.T) {
+	f := sqliteFixture(t)
+	_, body := f.apiCall(t, "project_director", "GET", "/api/v1/series/{series}/figures", "")
+	var fig struct {
+		Sessions []struct {
+			ID       int64  `json:"session_id"`
+			StartsAt string `json:"starts_at"`
+			Held     bool   `json:"held"`
+		} `json:"sessions"`
+	}
+	if err := json.Unmarshal(body, &fig); err != nil {
+		t.Fatal(err)
+	}
+	var day string
+	for _, s := range fig.Sessions {
+		if s.ID == f.ids["series_next"] {
+			day = s.StartsAt[:10] // 16:30 in Shanghai is 08:30 UTC, the same day
+		}
+	}
+	status, body := f.apiCall(t, "project_director", "POST", "/api/v1/series/{series}/holidays", `{"day":"`+day+`","note":"停电"}`)
+	if status != 201 || !strings.Contains(string(body), `"cancelled_sessions":1`) {
+		t.Fatalf("holiday: %d %s", status, body)
+	}
+	if status, _ := f.apiCall(t, "project_director", "POST", "/api/v1/series/{series}/holidays", `{"day":"`+day+`","note":""}`); status != 422 {
+		t.Errorf("the same holiday twice: %d, want 422", status)
+	}
+	if status, _ := f.apiCall(t, "project_director", "DELETE", "/api/v1/series/{series}/holidays/2001-01-01", ""); status != 404 {
+		t.Errorf("removing an unknown holiday: %d, want 404", status)
+	}
+	if status, _ := f.apiCall(t, "project_director", "DELETE", "/api/v1/series/{series}/holidays/"+day, ""); status != 204 {
+		t.Errorf("removing the holiday: %d, want 204", status)
+	}
+	// The cancelled session can no longer change; another one moves.
+	status, body = f.apiCall(t, "project_director", "PUT", "/api/v1/series-sessions/{series_next}",
+		`{"starts_at":"`+day+`T17:00","ends_at":"`+day+`T18:00","venue":"x","format":"lecture","hours":"1"}`)
+	if status != 422 {
+		t.Errorf("changing a cancelled session: %d %s", status, body)
+	}
+	status, body = f.apiCall(t, "project_director", "PUT", "/api/v1/series-sessions/{series_past}",
+		`{"starts_at":"`+fig.Sessions[0].StartsAt+`","ends_at":"`+fig.Sessions[0].StartsAt[:11]+`23:59:00Z","venue":"外科楼","format":"grand_rounds","hours":"1.5","topic":"疑难病例","lecturers":[{"person_id":{surgeon}}]}`)
+	if status != 200 || !strings.Contains(string(body), `"topic":"疑难病例"`) || !strings.Contains(string(body), f.path(`"person_id":{surgeon}`)) {
+		t.Errorf("changing a session: %d %s", status, body)
+	}
+}
