@@ -10,6 +10,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,6 +102,9 @@ func (f Feed) Write(w io.Writer) error {
 // feed of every session since 1994 would be slow to fetch.
 const Horizon = 180 * 24 * time.Hour
 
+// MaxEvents bounds a feed; the oldest sessions of the horizon go first.
+const MaxEvents = 2000
+
 const eventColumns = `s.id, s.activity_id, a.title_zh, a.title_en, s.topic, s.format, s.venue, s.online_url, s.starts_at, s.ends_at,
 	s.cancelled, s.revision, s.updated_at`
 
@@ -115,10 +120,13 @@ func events(ctx context.Context, q store.Querier, lang string, since time.Time, 
 		e.StartsAt, e.EndsAt, e.Updated = e.StartsAt.UTC(), e.EndsAt.UTC(), e.Updated.UTC()
 		return e, err
 	}, `SELECT `+eventColumns+` FROM cme_sessions s JOIN activities a ON a.id = s.activity_id
-		WHERE s.ends_at >= ? AND (`+where+`) ORDER BY s.starts_at, s.id LIMIT 2000`, append([]any{since}, args...)...)
+		WHERE s.ends_at >= ? AND (`+where+`) ORDER BY s.starts_at DESC, s.id DESC LIMIT `+strconv.Itoa(MaxEvents), append([]any{since}, args...)...)
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
+	// Newest first kept the sessions to come when the limit bites; clients
+	// read them in time order.
+	slices.Reverse(out)
 	ids := make([]int64, len(out))
 	index := map[int64]int{}
 	for i, e := range out {

@@ -36,6 +36,8 @@ func checkThursdayLecture(t *testing.T, db *store.DB) {
 		id2019).Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("Thursday clinical lecture 2019: %d sessions held, %d attendances, %d different attendees, %s per session",
+		f.Held, f.Attendances, f.Distinct, f.AveragePerSession())
 	if f.Held != 40 || f.Cancelled != 0 || f.Attendances <= 3200 || f.Attendances != rows {
 		t.Errorf("2019: %d sessions held, %d attendances (%d rows); want 40 and more than 3,200", f.Held, f.Attendances, rows)
 	}
