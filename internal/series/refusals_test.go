@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/meded/meded/internal/activity"
+	"github.com/meded/meded/internal/completion"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/series"
 	"github.com/meded/meded/internal/session"
@@ -167,6 +168,27 @@ func TestConcurrentSweepsPostOnce(t *testing.T) {
 		}
 		if r := must(ledger.Verify(ctx, db)); !r.OK() {
 			t.Error("ledger does not verify")
+		}
+	})
+}
+
+// TestClosingASeriesPostsNoProjectCredits: closing a series decides its
+// enrolments like a project's, but its credits stay the per-session ones.
+func TestClosingASeriesPostsNoProjectCredits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := build(t, db)
+		ctx := context.Background()
+		must(series.Sweep(ctx, db, sys, time.Date(2019, 2, 1, 0, 0, 0, 0, time.UTC)))
+		inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			must(completion.Close(ctx, tx, sys, w.series.ID, ""))
+			return nil
+		})
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_entries WHERE source_ref LIKE 'activity:%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 || netOf(t, db, w.a) != 150 || netOf(t, db, w.l) != 200 {
+			t.Errorf("after closing: %d project entries, A %d, L %d; want 0, 150, 200", n, netOf(t, db, w.a), netOf(t, db, w.l))
 		}
 	})
 }
