@@ -57,10 +57,13 @@ func CreditSession(ctx context.Context, tx *store.Tx, actor audit.Actor, id int6
 		return 0, err
 	}
 	zone := activity.Zone
-	if sch, err := Get(ctx, tx, a.ID); err == nil {
+	switch sch, err := Get(ctx, tx, a.ID); {
+	case err == nil:
 		if loc, err := time.LoadLocation(sch.Zone); err == nil {
 			zone = loc
 		}
+	case !errors.Is(err, ErrNotFound):
+		return 0, err
 	}
 	year := rules.CreditYear(s.EndsAt, zone)
 	desired := map[creditKey]creditWant{}

@@ -2,6 +2,7 @@ package series
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -43,8 +44,11 @@ func Rates(ctx context.Context, q store.Querier, id int64, year int, now time.Ti
 		return nil, err
 	}
 	expected := 0
-	if sch, err := Get(ctx, q, id); err == nil {
+	switch sch, err := Get(ctx, q, id); {
+	case err == nil:
 		expected = sch.ExpectedPct
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
 	}
 	from, to := yearRange(ctx, q, id, year)
 	to = minTime(to.Add(-time.Microsecond), now)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -75,7 +76,7 @@ func (s *Server) seriesView(r *http.Request, a activity.Activity) (seriesPage, e
 	if sch, err := series.Get(ctx, s.db, a.ID); err == nil {
 		v.Schedule = &sch
 		v.Zone = sch.Zone
-	} else if err != series.ErrNotFound {
+	} else if !errors.Is(err, series.ErrNotFound) {
 		return v, err
 	}
 	var err error
