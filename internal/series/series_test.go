@@ -58,7 +58,7 @@ func inTx(t *testing.T, db *store.DB, fn func(ctx context.Context, tx *store.Tx)
 	}
 }
 
-func newSeries(t *testing.T, ctx context.Context, tx *store.Tx, hospital, director int64, title string) activity.Activity {
+func newSeries(t testing.TB, ctx context.Context, tx *store.Tx, hospital, director int64, title string) activity.Activity {
 	t.Helper()
 	a := must(activity.Create(ctx, tx, sys, activity.Input{Kind: "series", Level: "institutional", TitleZH: title, InstitutionID: hospital,
 		DirectorID: director, PlannedHours: "60", StartDate: "2019-01-01", EndDate: "2019-12-31"}))
