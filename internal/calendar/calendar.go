@@ -24,6 +24,7 @@ import (
 type Event struct {
 	SessionID  int64
 	ActivityID int64
+	Kind       string // the activity's kind
 	Title      string // the activity's title
 	Topic      string
 	Format     string
@@ -44,8 +45,8 @@ func UID(sessionID int64) string { return fmt.Sprintf("session-%d@meded", sessio
 type Feed struct {
 	Name   string
 	Events []Event
-	// Link turns an activity id into the address of its page, for URL.
-	Link func(activityID int64) string
+	// Link gives the address of the event's page, for URL.
+	Link func(e Event) string
 	// FormatName names a session format in the reader's language.
 	FormatName func(format string) string
 }
@@ -87,7 +88,7 @@ func (f Feed) Write(w io.Writer) error {
 			ev.SetDescription(strings.Join(desc, "\n"))
 		}
 		if f.Link != nil {
-			ev.SetURL(f.Link(e.ActivityID))
+			ev.SetURL(f.Link(e))
 		}
 		if e.Cancelled {
 			ev.SetStatus(ics.ObjectStatusCancelled)
@@ -105,7 +106,7 @@ const Horizon = 180 * 24 * time.Hour
 // MaxEvents bounds a feed; the oldest sessions of the horizon go first.
 const MaxEvents = 2000
 
-const eventColumns = `s.id, s.activity_id, a.title_zh, a.title_en, s.topic, s.format, s.venue, s.online_url, s.starts_at, s.ends_at,
+const eventColumns = `s.id, s.activity_id, a.kind, a.title_zh, a.title_en, s.topic, s.format, s.venue, s.online_url, s.starts_at, s.ends_at,
 	s.cancelled, s.revision, s.updated_at`
 
 // events loads the sessions matching where (over cme_sessions s joined to
@@ -114,7 +115,7 @@ func events(ctx context.Context, q store.Querier, lang string, since time.Time, 
 	out, err := store.QueryAll(ctx, q, func(r store.Scanner) (Event, error) {
 		var e Event
 		var zh, en string
-		err := r.Scan(&e.SessionID, &e.ActivityID, &zh, &en, &e.Topic, &e.Format, &e.Venue, &e.OnlineURL, &e.StartsAt, &e.EndsAt,
+		err := r.Scan(&e.SessionID, &e.ActivityID, &e.Kind, &zh, &en, &e.Topic, &e.Format, &e.Venue, &e.OnlineURL, &e.StartsAt, &e.EndsAt,
 			&e.Cancelled, &e.Revision, &e.Updated)
 		e.Title = pick(lang, zh, en)
 		e.StartsAt, e.EndsAt, e.Updated = e.StartsAt.UTC(), e.EndsAt.UTC(), e.Updated.UTC()

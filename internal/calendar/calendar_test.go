@@ -91,7 +91,7 @@ func build(t *testing.T, db *store.DB) world {
 func parse(t *testing.T, evs []calendar.Event) map[string]*ics.VEvent {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := (calendar.Feed{Name: "test", Events: evs, Link: func(id int64) string { return fmt.Sprintf("https://meded.example/activities/%d", id) },
+	if err := (calendar.Feed{Name: "test", Events: evs, Link: func(e calendar.Event) string { return fmt.Sprintf("https://meded.example/%s/%d", e.Kind, e.SessionID) },
 		FormatName: func(f string) string { return "format " + f }}).Write(&buf); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,8 @@ func TestFeedsRoundTrip(t *testing.T) {
 		start := must(e.GetStartAt())
 		if !start.Equal(w.sessions[0].StartsAt) || prop(e, ics.ComponentPropertySummary) != "周四临床讲座: 脓毒症" ||
 			prop(e, ics.ComponentPropertyLocation) != "门诊楼报告厅" || prop(e, ics.ComponentPropertySequence) != "1" ||
-			prop(e, ics.ComponentPropertyStatus) != "CONFIRMED" || prop(e, ics.ComponentPropertyDescription) != "format lecture\n王讲者" {
+			prop(e, ics.ComponentPropertyStatus) != "CONFIRMED" ||
+			prop(e, ics.ComponentPropertyUrl) != fmt.Sprintf("https://meded.example/series/%d", w.sessions[0].ID) || prop(e, ics.ComponentPropertyDescription) != "format lecture\n王讲者" {
 			t.Errorf("first event: start %s, summary %q, location %q, sequence %q, status %q, description %q", start,
 				prop(e, ics.ComponentPropertySummary), prop(e, ics.ComponentPropertyLocation), prop(e, ics.ComponentPropertySequence),
 				prop(e, ics.ComponentPropertyStatus), prop(e, ics.ComponentPropertyDescription))

@@ -18,8 +18,12 @@ import (
 func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, name string, events []calendar.Event) error {
 	lang := visitOf(r).lang
 	feed := calendar.Feed{Name: name, Events: events,
-		Link: func(id int64) string {
-			return strings.TrimRight(s.cfg.BaseURL, "/") + "/activities/" + strconv.FormatInt(id, 10)
+		Link: func(e calendar.Event) string {
+			// A series session has a page of its own; other sessions show on their activity's.
+			if e.Kind == "series" {
+				return strings.TrimRight(s.cfg.BaseURL, "/") + seriesSessionPath(e.SessionID)
+			}
+			return strings.TrimRight(s.cfg.BaseURL, "/") + "/activities/" + strconv.FormatInt(e.ActivityID, 10)
 		},
 		FormatName: func(f string) string { return s.cat.T(lang, "format."+f) }}
 	var buf bytes.Buffer

@@ -55,6 +55,8 @@ type seriesPage struct {
 	Nths        []int
 	Frequencies []string
 	Zone        string
+	// Mine is the viewer's own attendance rate, when they are enrolled.
+	Mine *series.Rate
 }
 
 func seriesYear(r *http.Request, a activity.Activity) int {
@@ -103,8 +105,21 @@ func (s *Server) seriesView(r *http.Request, a activity.Activity) (seriesPage, e
 			v.People[id] = per
 		}
 	}
-	v.Figures, err = series.YearFigures(ctx, s.db, a.ID, v.Year, time.Now())
-	return v, seriesErr(err)
+	if v.Figures, err = series.YearFigures(ctx, s.db, a.ID, v.Year, time.Now()); err != nil {
+		return v, seriesErr(err)
+	}
+	if pid := ownPerson(p); pid != 0 {
+		rates, err := series.Rates(ctx, s.db, a.ID, v.Year, time.Now())
+		if err != nil {
+			return v, seriesErr(err)
+		}
+		for i := range rates {
+			if rates[i].PersonID == pid {
+				v.Mine = &rates[i]
+			}
+		}
+	}
+	return v, nil
 }
 
 func (s *Server) seriesShow(w http.ResponseWriter, r *http.Request) error {

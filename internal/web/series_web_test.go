@@ -135,6 +135,7 @@ func TestSeriesPages(t *testing.T) {
 	for _, c := range []struct{ role, path, want string }{
 		{"learner", "/series", "周四讲座series"},
 		{"learner", "/series/{series}", `id="figure-attendances">2<`},
+		{"learner", "/series/{series}", `id="my-rate">`},
 		{"learner", "/series-sessions/{series_past}", "报告厅"},
 		{"project_director", "/series/{series}", `action="/series/{series}/schedule"`},
 		{"project_director", "/series-sessions/{series_next}", `action="/series-sessions/{series_next}/cancel"`},
