@@ -55,7 +55,8 @@ func checkThursdayLecture(t *testing.T, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rates) != 60 || len(series.Below(rates)) == 0 {
+	// Early in January nothing of the year has been held yet, so nobody is below.
+	if len(rates) != 60 || rates[0].Expected >= 4 && len(series.Below(rates)) == 0 {
 		t.Errorf("2026 rates: %d learners, %d below", len(rates), len(series.Below(rates)))
 	}
 	evs, err := calendar.SeriesEvents(ctx, db, id2026, "zh-CN", time.Now())
@@ -68,7 +69,7 @@ func checkThursdayLecture(t *testing.T, db *store.DB) {
 			upcoming++
 		}
 	}
-	if upcoming == 0 {
+	if upcoming == 0 && time.Now().In(activity.Zone).YearDay() < 350 {
 		t.Error("the 2026 series has no upcoming sessions")
 	}
 }

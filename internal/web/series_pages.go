@@ -63,10 +63,12 @@ func seriesYear(r *http.Request, a activity.Activity) int {
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y <= 2200 {
 		return y
 	}
-	if a.Year != 0 {
-		return a.Year
+	// This year while the series runs through it, else the series' own year.
+	today := activity.Today()
+	if a.StartDate <= today && today <= a.EndDate || a.Year == 0 {
+		return time.Now().In(activity.Zone).Year()
 	}
-	return time.Now().In(activity.Zone).Year()
+	return a.Year
 }
 
 func (s *Server) seriesView(r *http.Request, a activity.Activity) (seriesPage, error) {
