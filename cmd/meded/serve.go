@@ -103,6 +103,10 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	for _, l := range logins {
 		fmt.Fprintf(stdout, "demo login: role=%s login=%s password=%s\n", l.Role, l.Login, l.Password)
 	}
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() { defer close(swept); sweepSeriesCredits(sweepCtx, db, logger, time.Minute) }()
+	defer func() { stopSweep(); <-swept }()
 	return srv.Serve(ctx, ln, 20*time.Second)
 }
 

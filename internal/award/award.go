@@ -46,6 +46,12 @@ func Activity(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64) (i
 	if a.Status != "closed" && a.Status != "archived" {
 		return 0, nil
 	}
+	// A series earns its credits per session (package series, source ref
+	// "session:ID"); crediting it again as a project would count each
+	// attendance twice.
+	if a.Kind == "series" {
+		return 0, nil
+	}
 	desired, year, err := desiredCredits(ctx, tx, a)
 	if err != nil {
 		return 0, err

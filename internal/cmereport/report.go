@@ -2,6 +2,9 @@
 // records: activities per level per year (the 1997 → 2019 trend of national
 // projects) and person-times trained.
 //
+// Only activities of kind cme_project count: series, training classes and
+// conferences report their own figures.
+//
 // Person-times trained in a year is the number of completed participant
 // enrolments in activities of that year: one learner completing three
 // projects counts three times; withdrawn, waitlisted and not-completed
@@ -57,6 +60,9 @@ func scopeClause(f Filter, col string) (string, []any) {
 		args = append(args, f.To)
 	}
 	parts = append(parts, col+"status IN ('approved', 'running', 'closed', 'archived')")
+	// Series, training classes and conferences are activities too, with
+	// figures of their own; the yearly CME figures are projects only.
+	parts = append(parts, col+"kind = 'cme_project'")
 	return strings.Join(parts, " AND "), args
 }
 

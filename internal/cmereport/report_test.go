@@ -178,6 +178,20 @@ func TestFiguresByHand(t *testing.T) {
 			must(completion.Close(ctx, tx, sys, y.ID, ""))
 			must(activity.Create(ctx, tx, sys, activity.Input{Level: "national", TitleZH: "草稿", InstitutionID: hosp.ID, DirectorID: d,
 				PlannedHours: "3", StartDate: date(5, 1), EndDate: date(5, 1)}))
+			// A weekly lecture series of the same year, attended and closed:
+			// series have figures of their own and count in neither column.
+			w := must(activity.Create(ctx, tx, sys, activity.Input{Kind: "series", Level: "institutional", TitleZH: "周四临床讲座", InstitutionID: hosp.ID,
+				DirectorID: d, PlannedHours: "1", StartDate: date(6, 4), EndDate: date(6, 4), MinAttendancePct: 100}))
+			sw := must(session.Create(ctx, tx, sys, w.ID, session.Input{StartsAt: date(6, 4) + "T19:00", EndsAt: date(6, 4) + "T20:00",
+				Venue: "报告厅", Format: "lecture", Hours: "1"}))
+			must(activity.Transition(ctx, tx, sys, w.ID, "submit", ""))
+			must(review.Approve(ctx, tx, sys, w.ID, activity.Approval{Code: fmt.Sprintf("ZJU1H-%d-004", year)}))
+			must(activity.Transition(ctx, tx, sys, w.ID, "start", ""))
+			must(enrolment.SelfEnrol(ctx, tx, sys, w.ID, a))
+			if err := attendance.Set(ctx, tx, sys, sw.ID, a, true, "manual"); err != nil {
+				t.Fatal(err)
+			}
+			must(completion.Close(ctx, tx, sys, w.ID, ""))
 
 			check := func(what string, wantProjects, wantTimes int) {
 				t.Helper()

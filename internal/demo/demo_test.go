@@ -33,6 +33,7 @@ func TestDemo(t *testing.T) {
 		t.Run("bases", func(t *testing.T) { checkBases(t, db) })
 		t.Run("credits", func(t *testing.T) { checkCredits(t, db) })
 		t.Run("faculty development", func(t *testing.T) { checkFaculty(t, db) })
+		t.Run("Thursday lecture", func(t *testing.T) { checkThursdayLecture(t, db) })
 	})
 }
 

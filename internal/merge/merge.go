@@ -42,6 +42,8 @@ type reference struct {
 	key           []string
 	// children are deleted with a dropped row: "table.column" naming its id.
 	children []string
+	// single: a person has at most one row; the kept record's wins.
+	single bool
 }
 
 var references = []reference{
@@ -64,6 +66,8 @@ var references = []reference{
 	{table: "checkin_code_attempts", column: "person_id"},
 	{table: "further_study_applications", column: "person_id"},
 	{table: "further_study_applications", column: "supervisor_id"},
+	{table: "series_excuses", column: "person_id", key: []string{"session_id"}},
+	{table: "calendar_tokens", column: "person_id", single: true},
 }
 
 // People merges person from into person into, with a reason for the record.
@@ -152,6 +156,16 @@ func lockBoth(ctx context.Context, tx *store.Tx, from, into int64) (dup, kept pe
 
 func repoint(ctx context.Context, tx *store.Tx, ref reference, from, into int64, res *Result) error {
 	name := ref.table + "." + ref.column
+	if ref.single {
+		r, err := tx.Exec(ctx, fmt.Sprintf(`DELETE FROM %s WHERE %s = ? AND EXISTS (SELECT 1 FROM %s k WHERE k.%s = ?)`,
+			ref.table, ref.column, ref.table, ref.column), from, into)
+		if err != nil {
+			return fmt.Errorf("merge: %s: %w", name, err)
+		}
+		if n, _ := r.RowsAffected(); n > 0 {
+			res.Dropped[name] = n
+		}
+	}
 	if len(ref.key) > 0 {
 		same := make([]string, len(ref.key))
 		for i, k := range ref.key {

@@ -195,7 +195,7 @@ func Cancel(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64) (Ses
 	if s.Cancelled {
 		return s, nil
 	}
-	if _, err := tx.Exec(ctx, `UPDATE cme_sessions SET cancelled = ?, updated_at = ? WHERE id = ?`, true, store.Now(), id); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE cme_sessions SET cancelled = ?, revision = revision + 1, updated_at = ? WHERE id = ?`, true, store.Now(), id); err != nil {
 		return Session{}, fmt.Errorf("session %d: cancel: %w", id, err)
 	}
 	before := s

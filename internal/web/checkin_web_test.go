@@ -17,7 +17,6 @@ import (
 // noFollow is a client without cookies that shows every redirect.
 var noFollow = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-
 func (f *fixture) checkinKey(t *testing.T) []byte {
 	t.Helper()
 	key, err := checkin.Key(context.Background(), f.db)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -101,6 +102,9 @@ func (s *Server) activityFormData(r *http.Request, a activity.Activity, in activ
 func (s *Server) activityNew(w http.ResponseWriter, r *http.Request) error {
 	in := activity.Input{Level: "institutional", MinAttendancePct: 80, InstitutionID: queryID(r, "institution_id"),
 		DirectorID: ownPerson(visitOf(r).principal)}
+	if k := r.URL.Query().Get("kind"); slices.Contains(activity.Kinds, k) {
+		in.Kind = k // "New series" on the series list opens this form for a series
+	}
 	page, err := s.activityFormData(r, activity.Activity{}, in, true)
 	if err != nil {
 		return err

@@ -245,7 +245,6 @@ func multipartBody(t *testing.T, fields map[string]string, files [][2]string) (s
 	return w.FormDataContentType(), buf.String()
 }
 
-
 func TestSelfReportFormAndEvidenceDownload(t *testing.T) {
 	f := sqliteFixture(t)
 	year := strconv.Itoa(time.Now().Year())
