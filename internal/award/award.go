@@ -6,7 +6,6 @@ package award
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/meded/meded/internal/activity"
@@ -18,17 +17,6 @@ import (
 	"github.com/meded/meded/internal/session"
 	"github.com/meded/meded/internal/store"
 )
-
-type key struct {
-	person          int64
-	role            string
-	class, category string
-}
-
-type want struct {
-	amount, hours int64
-	explanation   string
-}
 
 // SourceRef names an activity's entries in the ledger.
 func SourceRef(activityID int64) string { return "activity:" + strconv.FormatInt(activityID, 10) }
@@ -56,61 +44,19 @@ func Activity(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64) (i
 	if err != nil {
 		return 0, err
 	}
-	posted, err := ledger.NetOf(ctx, tx, SourceRef(a.ID))
-	if err != nil {
-		return 0, err
-	}
-	current := map[key]ledger.Net{}
-	for _, n := range posted {
-		current[key{n.PersonID, n.Role, n.Class, n.Category}] = n
-	}
-	keys := make([]key, 0, len(desired)+len(current))
-	for k := range desired {
-		keys = append(keys, k)
-	}
-	for k := range current {
-		if _, ok := desired[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	// A stable order keeps chains and tests reproducible.
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].person != keys[j].person {
-			return keys[i].person < keys[j].person
-		}
-		return keys[i].role+keys[i].class+keys[i].category < keys[j].role+keys[j].class+keys[j].category
-	})
-	n := 0
-	for _, k := range keys {
-		w, c := desired[k], current[k]
-		dAmount, dHours := w.amount-c.Amount, w.hours-c.Hours
-		if dAmount == 0 && dHours == 0 {
-			continue
-		}
-		p := ledger.Posting{PersonID: k.person, CreditYear: year, Class: k.class, Category: k.category, Amount: dAmount, Hours: dHours,
-			Source: "activity", SourceRef: SourceRef(a.ID), Role: k.role, Evidence: w.explanation}
-		if c.Amount != 0 || c.Hours != 0 {
-			p.Source = "correction"
-			p.Evidence = fmt.Sprintf("re-closed: now %s credits (was %s)", rules.Hundredths(w.amount), rules.Hundredths(c.Amount))
-			if w.explanation != "" {
-				p.Evidence += "; " + w.explanation
-			}
-		}
-		if _, err := ledger.Post(ctx, tx, actor, p); err != nil {
-			return n, fmt.Errorf("award: activity %d, person %d: %w", a.ID, k.person, err)
-		}
-		n++
-	}
-	return n, nil
+	return ledger.Reconcile(ctx, tx, actor, ledger.Target{SourceRef: SourceRef(a.ID), Source: "activity", CreditYear: year, Want: desired,
+		Recomputed: func(now, was int64) string {
+			return fmt.Sprintf("re-closed: now %s credits (was %s)", rules.Hundredths(now), rules.Hundredths(was))
+		}})
 }
 
 // desiredCredits is what the rule set gives each person and role.
-func desiredCredits(ctx context.Context, q store.Querier, a activity.Activity) (map[key]want, int, error) {
+func desiredCredits(ctx context.Context, q store.Querier, a activity.Activity) (map[ledger.Key]ledger.Want, int, error) {
 	year, err := strconv.Atoi(a.EndDate[:min(4, len(a.EndDate))])
 	if err != nil {
 		return nil, 0, fmt.Errorf("award: activity %d has no end date", a.ID)
 	}
-	out := map[key]want{}
+	out := map[ledger.Key]ledger.Want{}
 	if a.Level == "none" || a.Level == "" {
 		return out, year, nil
 	}
@@ -133,7 +79,7 @@ func desiredCredits(ctx context.Context, q store.Querier, a activity.Activity) (
 		if aw.Amount == 0 {
 			return nil
 		}
-		out[key{person, role, aw.Class, aw.Category}] = want{aw.Amount, aw.Hours, aw.Explanation}
+		out[ledger.Key{PersonID: person, Role: role, Class: aw.Class, Category: aw.Category}] = ledger.Want{Amount: aw.Amount, Hours: aw.Hours, Evidence: aw.Explanation}
 		return nil
 	}
 	enrolments, err := enrolment.List(ctx, q, a.ID)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 
@@ -22,17 +21,6 @@ func SourceRef(sessionID int64) string { return "session:" + strconv.FormatInt(s
 
 // creditable are the statuses in which a series' sessions earn credits.
 var creditable = []string{"approved", "running", "closed", "archived"}
-
-type creditKey struct {
-	person          int64
-	role            string
-	class, category string
-}
-
-type creditWant struct {
-	amount, hours int64
-	explanation   string
-}
 
 // CreditSession brings the ledger in line with session id: the rule set's
 // per-session amounts for its lecturers and attendees minus what was already
@@ -66,7 +54,7 @@ func CreditSession(ctx context.Context, tx *store.Tx, actor audit.Actor, id int6
 		return 0, err
 	}
 	year := rules.CreditYear(s.EndsAt, zone)
-	desired := map[creditKey]creditWant{}
+	desired := map[ledger.Key]ledger.Want{}
 	if !s.Cancelled && contains(creditable, a.Status) {
 		profile, err := rules.For(ctx, tx, a.InstitutionID, year)
 		if err != nil {
@@ -76,58 +64,17 @@ func CreditSession(ctx context.Context, tx *store.Tx, actor audit.Actor, id int6
 			return 0, err
 		}
 	}
-	posted, err := ledger.NetOf(ctx, tx, SourceRef(id))
-	if err != nil {
-		return 0, err
-	}
-	current := map[creditKey]ledger.Net{}
-	keys := make([]creditKey, 0, len(desired)+len(posted))
-	for k := range desired {
-		keys = append(keys, k)
-	}
-	for _, n := range posted {
-		k := creditKey{n.PersonID, n.Role, n.Class, n.Category}
-		current[k] = n
-		if _, ok := desired[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	// A stable order keeps chains and tests reproducible.
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].person != keys[j].person {
-			return keys[i].person < keys[j].person
-		}
-		return keys[i].role+keys[i].class+keys[i].category < keys[j].role+keys[j].class+keys[j].category
-	})
-	n := 0
-	for _, k := range keys {
-		w, c := desired[k], current[k]
-		dAmount, dHours := w.amount-c.Amount, w.hours-c.Hours
-		if dAmount == 0 && dHours == 0 {
-			continue
-		}
-		p := ledger.Posting{PersonID: k.person, CreditYear: year, Class: k.class, Category: k.category, Amount: dAmount, Hours: dHours,
-			Source: "session", SourceRef: SourceRef(id), Role: k.role, Evidence: w.explanation}
-		if c.Amount != 0 || c.Hours != 0 {
-			p.Source = "correction"
-			p.Evidence = fmt.Sprintf("session %s recomputed: now %s credits (was %s)", s.StartsAt.In(zone).Format("2006-01-02 15:04"),
-				rules.Hundredths(w.amount), rules.Hundredths(c.Amount))
-			if w.explanation != "" {
-				p.Evidence += "; " + w.explanation
-			}
-		}
-		if _, err := ledger.Post(ctx, tx, actor, p); err != nil {
-			return n, fmt.Errorf("series: session %d, person %d: %w", id, k.person, err)
-		}
-		n++
-	}
-	return n, nil
+	when := s.StartsAt.In(zone).Format("2006-01-02 15:04")
+	return ledger.Reconcile(ctx, tx, actor, ledger.Target{SourceRef: SourceRef(id), Source: "session", CreditYear: year, Want: desired,
+		Recomputed: func(now, was int64) string {
+			return fmt.Sprintf("session %s recomputed: now %s credits (was %s)", when, rules.Hundredths(now), rules.Hundredths(was))
+		}})
 }
 
 // sessionCredits is what the rule set gives each lecturer and attendee of s.
 // A format the rule set gives no per-session credits for earns nothing.
-func sessionCredits(ctx context.Context, q store.Querier, p rules.Profile, s session.Session, zone *time.Location) (map[creditKey]creditWant, error) {
-	out := map[creditKey]creditWant{}
+func sessionCredits(ctx context.Context, q store.Querier, p rules.Profile, s session.Session, zone *time.Location) (map[ledger.Key]ledger.Want, error) {
+	out := map[ledger.Key]ledger.Want{}
 	if _, ok := p.Sessions[s.Format]; !ok {
 		return out, nil
 	}
@@ -144,7 +91,7 @@ func sessionCredits(ctx context.Context, q store.Querier, p rules.Profile, s ses
 			return nil, err
 		}
 		if aw.Amount != 0 {
-			out[creditKey{l.PersonID, "lecturer", aw.Class, aw.Category}] = creditWant{aw.Amount, aw.Hours, aw.Explanation + label}
+			out[ledger.Key{PersonID: l.PersonID, Role: "lecturer", Class: aw.Class, Category: aw.Category}] = ledger.Want{Amount: aw.Amount, Hours: aw.Hours, Evidence: aw.Explanation + label}
 		}
 	}
 	attendees, err := store.QueryAll(ctx, q, func(r store.Scanner) (int64, error) {
@@ -163,7 +110,7 @@ func sessionCredits(ctx context.Context, q store.Querier, p rules.Profile, s ses
 		if lecturers[pid] || aw.Amount == 0 {
 			continue
 		}
-		out[creditKey{pid, "participant", aw.Class, aw.Category}] = creditWant{aw.Amount, aw.Hours, aw.Explanation + label}
+		out[ledger.Key{PersonID: pid, Role: "participant", Class: aw.Class, Category: aw.Category}] = ledger.Want{Amount: aw.Amount, Hours: aw.Hours, Evidence: aw.Explanation + label}
 	}
 	return out, nil
 }
