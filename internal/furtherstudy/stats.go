@@ -22,7 +22,7 @@ type Report struct {
 	InProgress    int     `json:"in_progress"`
 	Withdrawn     int     `json:"withdrawn"`
 	Months        int     `json:"months"`  // trainee-months: whole months studied, or the period for a stay still under way
-	Credits       int64   `json:"credits"` // hundredths of a credit posted for the completed stays
+	Credits       int64   `json:"credits"` // hundredths of a credit the ledger holds for the stays, after any correction
 	FullYear      int     `json:"full_year"`
 	ByDepartment  []Group `json:"by_department"`
 	ByInstitution []Group `json:"by_institution"`
@@ -68,7 +68,9 @@ type Scope struct {
 func YearReport(ctx context.Context, q store.Querier, year int, scope Scope) (Report, error) {
 	r := Report{Year: year}
 	query := `SELECT a.status, a.host_department_id, d.name_zh, d.name_en, a.home_institution_id, hi.name_zh, hi.name_en,
-		hi.region, a.category, a.title, a.start_on, a.end_on, a.months_completed, a.credits, a.full_year
+		hi.region, a.category, a.title, a.start_on, a.end_on, a.months_completed,
+		(SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_entries e WHERE e.source_ref = 'further_study:' || CAST(a.id AS TEXT)),
+		a.full_year
 		FROM further_study_applications a
 		JOIN departments d ON d.id = a.host_department_id
 		JOIN institutions hi ON hi.id = a.home_institution_id

@@ -2,11 +2,13 @@ package furtherstudy_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/meded/meded/internal/furtherstudy"
+	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/store"
 	"github.com/meded/meded/internal/store/storetest"
 )
@@ -100,6 +102,22 @@ func TestYearReport(t *testing.T) {
 		}
 		if r.Trainees != 2 || r.Withdrawn != 0 || r.Months != 10 || groupCounts(r.ByProvince)["Sichuan"] != 1 {
 			t.Errorf("after removing B: got %+v", r)
+		}
+		// The office reverses C's credit entry (a wrong certificate): the
+		// credits figure reads the ledger and follows.
+		err = inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			entries, err := ledger.Entries(ctx, tx, w.trainees[2], 0, 0)
+			if err != nil || len(entries) == 0 {
+				return fmt.Errorf("C's entries: %v %v", entries, err)
+			}
+			_, err = ledger.Reverse(ctx, tx, sys, entries[0].ID, "wrong certificate")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := furtherstudy.YearReport(ctx, db, 2019, furtherstudy.Scope{}); r.Credits != 3000 {
+			t.Errorf("after reversing C's 20 credits: %d, want 3000", r.Credits)
 		}
 	})
 }
