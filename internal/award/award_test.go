@@ -170,6 +170,38 @@ func TestClosingAwardsCreditsOnce(t *testing.T) {
 	})
 }
 
+// TestCancellingAfterTheClose: the second session is found never to have
+// taken place. Completion is measured against the 3 hours held: A (there)
+// now gets 3 h ÷ 3 = 1 credit instead of 2, B (there too) completes and
+// gets 1, and L keeps the 3 hours taught × 2 = 6.
+func TestCancellingAfterTheClose(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := runningProject(t, db)
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := completion.Close(ctx, tx, sys, p.x.ID, ""); err != nil {
+				return err
+			}
+			if _, err := session.Cancel(ctx, tx, sys, p.s2.ID); err != nil {
+				return err
+			}
+			return completion.Apply(ctx, tx, sys, p.x.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := func(who int64) (sum int64) {
+			for _, e := range must(ledger.Entries(ctx, db, who, 0, 0)) {
+				sum += e.Amount
+			}
+			return sum
+		}
+		if net(p.a) != 100 || net(p.b) != 100 || net(p.l) != 600 {
+			t.Errorf("after cancelling the second session: A %d, B %d, L %d; want 100, 100, 600", net(p.a), net(p.b), net(p.l))
+		}
+	})
+}
+
 // TestClosingTwiceAtOncePostsOnce: two offices press "close" together.
 func TestClosingTwiceAtOncePostsOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

@@ -1,12 +1,14 @@
 // Package completion decides who completed an activity: a learner completes
 // when the hours attended (sessions not cancelled) reach the activity's
-// minimum share of its planned hours, the assessment is passed where one is
+// minimum share of its planned hours (of the hours held, when sessions were
+// cancelled), the assessment is passed where one is
 // required, and the evaluation is submitted where one is required (until
 // then the learner stays enrolled: credit and certificate wait for it).
 package completion
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/meded/meded/internal/activity"
 	"github.com/meded/meded/internal/assessment"
@@ -59,6 +61,15 @@ func Preview(ctx context.Context, q store.Querier, activityID int64) ([]Outcome,
 	grid, err := attendance.GridOf(ctx, q, activityID)
 	if err != nil {
 		return nil, err
+	}
+	// The share is of the hours actually held: a session cancelled (after
+	// the close, even) does not make everyone fall short.
+	var held int
+	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(quarters), 0) FROM cme_sessions WHERE activity_id = ? AND cancelled = ?`, activityID, false).Scan(&held); err != nil {
+		return nil, fmt.Errorf("completion: hours held in activity %d: %w", activityID, err)
+	}
+	if held > 0 && held < a.PlannedQuarters {
+		a.PlannedQuarters = held
 	}
 	results, err := assessment.OfActivity(ctx, q, activityID)
 	if err != nil {

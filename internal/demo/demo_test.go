@@ -34,6 +34,8 @@ func TestDemo(t *testing.T) {
 		t.Run("credits", func(t *testing.T) { checkCredits(t, db) })
 		t.Run("faculty development", func(t *testing.T) { checkFaculty(t, db) })
 		t.Run("Thursday lecture", func(t *testing.T) { checkThursdayLecture(t, db) })
+		t.Run("self-reports", func(t *testing.T) { checkSelfReports(t, db) })
+		t.Run("further study", func(t *testing.T) { checkFurtherStudy(t, db) }) // last: it removes a record
 	})
 }
 

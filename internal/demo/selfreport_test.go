@@ -4,20 +4,15 @@ import (
 	"context"
 	"testing"
 
-	"github.com/meded/meded/internal/demo"
 	"github.com/meded/meded/internal/ledger"
 	"github.com/meded/meded/internal/selfreport"
-	"github.com/meded/meded/internal/store/storetest"
+	"github.com/meded/meded/internal/store"
 )
 
-// TestDemoSelfReports: the demo holds reports of every outcome, each
+// checkSelfReports: the demo holds reports of every outcome, each
 // approved one is exactly one ledger entry, and the ledger still verifies.
-func TestDemoSelfReports(t *testing.T) {
-	db := storetest.SQLite(t)
+func checkSelfReports(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	if _, _, err := demo.Ensure(ctx, db); err != nil {
-		t.Fatal(err)
-	}
 	for _, status := range selfreport.Statuses {
 		_, n, err := selfreport.List(ctx, db, selfreport.Filter{Status: status})
 		if err != nil || n == 0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/meded/meded/internal/activity"
+	"github.com/meded/meded/internal/completion"
 	"github.com/meded/meded/internal/declaration"
 	"github.com/meded/meded/internal/session"
 	"github.com/meded/meded/internal/store"
@@ -77,8 +78,11 @@ func (s *Server) cancelSession(r *http.Request) (session.Session, error) {
 		if !canManageActivity(visitOf(r).principal, a) {
 			return errForbidden
 		}
-		out, err = session.Cancel(r.Context(), tx, s.actor(r), id)
-		return err
+		if out, err = session.Cancel(r.Context(), tx, s.actor(r), id); err != nil {
+			return err
+		}
+		// Cancelled after the close: completion and credits follow.
+		return completion.Apply(r.Context(), tx, s.actor(r), a.ID)
 	})
 	return out, err
 }
