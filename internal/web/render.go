@@ -110,7 +110,7 @@ type pageData struct {
 	Next      string
 	Demo      bool
 	Principal *account.Principal
-	Menu      []menuItem
+	Menu      []menuEntry
 	Flash     string
 	Errors    validate.Errors
 	Form      url.Values
@@ -189,21 +189,65 @@ var coreMenu = []menuRule{
 	{"audit", "/audit", auditReaders},
 }
 
-// menuRules is the whole navigation: the core links, each domain's links,
-// and the profile last.
-var menuRules = slices.Concat(coreMenu[:1], cmeMenu, seriesMenu, checkinMenu, facultyMenu, creditMenu, selfReportMenu, coreMenu[1:], partnershipMenu, furtherStudyMenu, []menuRule{{"profile", "/profile", nil}})
+// menuSections is the whole navigation in order, in sections: Home, each
+// domain's links, and the profile last. A section's key names its menu
+// when the links are grouped ("" for links that always stand alone).
+var menuSections = []struct {
+	key   string
+	rules []menuRule
+}{
+	{"", coreMenu[:1]},
+	{"learning", slices.Concat(cmeMenu, seriesMenu, checkinMenu)},
+	{"faculty", facultyMenu},
+	{"credits", slices.Concat(creditMenu, selfReportMenu)},
+	{"records", coreMenu[1:]},
+	{"partnership", slices.Concat(partnershipMenu, furtherStudyMenu)},
+	{"", []menuRule{{"profile", "/profile", nil}}},
+}
 
-func menuFor(p *account.Principal, path string) []menuItem {
+// flatMenuLimit is the most links shown side by side: a learner's few links
+// stay one tap away, an office's or the admin's many go into a menu per
+// section.
+const flatMenuLimit = 10
+
+// menuEntry is one place in the navigation bar: a link, or a section's
+// menu of links (Group is its key).
+type menuEntry struct {
+	Group  string
+	Active bool
+	Items  []menuItem
+}
+
+func menuFor(p *account.Principal, path string) []menuEntry {
 	if p == nil {
 		return nil
 	}
-	var out []menuItem
-	for _, m := range menuRules {
-		if m.roles != nil && !p.Has(m.roles...) {
+	var sections []menuEntry
+	total := 0
+	for _, sec := range menuSections {
+		e := menuEntry{Group: sec.key}
+		for _, m := range sec.rules {
+			if m.roles != nil && !p.Has(m.roles...) {
+				continue
+			}
+			active := path == m.href || (m.href != "/" && strings.HasPrefix(path, m.href+"/"))
+			e.Items = append(e.Items, menuItem{Key: m.key, Href: m.href, Active: active})
+			e.Active = e.Active || active
+		}
+		if len(e.Items) > 0 {
+			sections = append(sections, e)
+			total += len(e.Items)
+		}
+	}
+	var out []menuEntry
+	for _, sec := range sections {
+		if total > flatMenuLimit && sec.Group != "" && len(sec.Items) > 1 {
+			out = append(out, sec)
 			continue
 		}
-		active := path == m.href || (m.href != "/" && strings.HasPrefix(path, m.href+"/"))
-		out = append(out, menuItem{Key: m.key, Href: m.href, Active: active})
+		for _, it := range sec.Items {
+			out = append(out, menuEntry{Active: it.Active, Items: []menuItem{it}})
+		}
 	}
 	return out
 }
