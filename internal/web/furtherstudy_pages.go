@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/meded/meded/internal/agreement"
 	"net/http"
 	"slices"
 	"strconv"
@@ -108,8 +109,11 @@ type furtherStudyShowPage struct {
 	Evaluations []furtherstudy.Evaluation
 	Missing     []string // months of the stay so far without an evaluation
 	Supervisors []person.Person
-	Can         map[string]bool
-	FailedStep  string
+	// Bases are the host's agreements in force, whose yearly places an
+	// acceptance may count against.
+	Bases      []agreement.Agreement
+	Can        map[string]bool
+	FailedStep string
 }
 
 func (s *Server) furtherStudyPage(r *http.Request, a furtherstudy.Application) (furtherStudyShowPage, error) {
@@ -147,6 +151,13 @@ func (s *Server) furtherStudyPage(r *http.Request, a furtherstudy.Application) (
 		page.Supervisors, _, err = person.List(ctx, s.db, person.ListFilter{DepartmentID: a.HostDepartmentID, Limit: 500})
 		if err != nil {
 			return page, err
+		}
+		for _, status := range []string{"active", "signed", "expiring"} {
+			bases, _, err := agreement.List(ctx, s.db, agreement.ListFilter{PartyID: a.HostInstitutionID, Status: status, Limit: 200})
+			if err != nil {
+				return page, err
+			}
+			page.Bases = append(page.Bases, bases...)
 		}
 	}
 	return page, nil

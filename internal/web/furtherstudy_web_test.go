@@ -156,6 +156,12 @@ func TestFurtherStudyFormRefusalNamesTheField(t *testing.T) {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
 	}
+	// The acceptance form offers the host's bases in force, not a number to type.
+	page := readAll(t, f.do("admin", "GET", "/further-study/{fs_approved}", "", ""))
+	bases, _, _ := strings.Cut(page[strings.Index(page, `<select id="ac_agr"`)+1:], "</select>")
+	if !strings.Contains(bases, f.path(`<option value="{base}">`)) || strings.Contains(bases, f.path(`<option value="{agr_out}">`)) {
+		t.Errorf("the acceptance form should offer the hospital's base and nothing the hospital is no party to: %s", bases)
+	}
 }
 
 // The report counts the trainees who arrived in the year, from the
