@@ -18,7 +18,7 @@ import (
 
 // Version changes whenever the demo data changes, so `meded serve --demo`
 // can tell an old demo database from a current one.
-const Version = "2026-11-23.7"
+const Version = "2026-11-23.8"
 
 // Password is every demo account's password; the banner on each page says
 // the data is not real.
