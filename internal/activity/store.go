@@ -19,20 +19,36 @@ const columns = `id, kind, level, status, code, year, title_zh, title_en, instit
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scan(s scanner) (Activity, error) {
+// Columns lists an activity's columns qualified by alias, for a query that
+// reads activities together with the details a kind keeps in a table of its
+// own (a training class, a conference) in one round trip; read each row
+// with ScanWith.
+func Columns(alias string) string {
+	names := strings.Split(columns, ",")
+	for i, n := range names {
+		names[i] = alias + "." + strings.TrimSpace(n)
+	}
+	return strings.Join(names, ", ")
+}
+
+// ScanWith reads a row of Columns followed by extra, the joined details.
+func ScanWith(s store.Scanner, extra ...any) (Activity, error) {
 	var a Activity
 	var code sql.NullString
 	var dept sql.NullInt64
-	err := s.Scan(&a.ID, &a.Kind, &a.Level, &a.Status, &code, &a.Year, &a.TitleZH, &a.TitleEN, &a.InstitutionID, &dept,
+	dest := []any{&a.ID, &a.Kind, &a.Level, &a.Status, &code, &a.Year, &a.TitleZH, &a.TitleEN, &a.InstitutionID, &dept,
 		&a.DirectorID, &a.Discipline, &a.Audience, &a.PlannedQuarters, &a.CreditsHundredths, &a.Remote, &a.StartDate,
 		&a.EndDate, &a.Capacity, &a.EnrolDeadline, &a.MinAttendancePct, &a.AssessmentRequired, &a.EvaluationRequired,
 		&a.ApprovingBody, &a.DocumentNumber, &a.ApprovedHundredths, &a.ApprovedQuarters, &a.RejectReason,
-		&a.CreatedAt, &a.UpdatedAt)
+		&a.CreatedAt, &a.UpdatedAt}
+	err := s.Scan(append(dest, extra...)...)
 	a.Code, a.DepartmentID = code.String, dept.Int64
 	a.StartDate, a.EndDate = dateOnly(a.StartDate), dateOnly(a.EndDate)
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
 	return a, err
 }
+
+func scan(s scanner) (Activity, error) { return ScanWith(s) }
 
 func dateOnly(s string) string {
 	if len(s) > 10 {

@@ -249,32 +249,35 @@ func lock(ctx context.Context, tx *store.Tx, id int64) (Conference, error) {
 	return get(ctx, tx, id, true)
 }
 
-func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Conference, error) {
-	var a activity.Activity
-	var err error
-	if tx, ok := q.(*store.Tx); ok && forUpdate {
-		a, err = activity.Lock(ctx, tx, id)
-	} else {
-		a, err = activity.Get(ctx, q, id)
-	}
-	if errors.Is(err, activity.ErrNotFound) || err == nil && a.Kind != "conference" && a.Kind != "workshop" {
-		return Conference{}, ErrNotFound
-	}
-	if err != nil {
-		return Conference{}, err
-	}
-	c := Conference{Activity: a}
+// selectConferences reads a conference's activity and details in one query.
+var selectConferences = `SELECT ` + activity.Columns("a") + `, c.organiser_zh, c.organiser_en, c.city, c.country,
+	c.expected_attendance, c.countries, c.partner_institution_id, c.leader_id
+	FROM activities a JOIN conferences c ON c.activity_id = a.id`
+
+func scanConference(s store.Scanner) (Conference, error) {
+	var c Conference
 	var partner, leader sql.NullInt64
-	err = q.QueryRow(ctx, `SELECT organiser_zh, organiser_en, city, country, expected_attendance, countries,
-		partner_institution_id, leader_id FROM conferences WHERE activity_id = ?`, id).Scan(&c.OrganiserZH, &c.OrganiserEN,
-		&c.City, &c.Country, &c.ExpectedAttendance, &c.Countries, &partner, &leader)
+	a, err := activity.ScanWith(s, &c.OrganiserZH, &c.OrganiserEN, &c.City, &c.Country, &c.ExpectedAttendance,
+		&c.Countries, &partner, &leader)
+	c.Activity, c.PartnerInstitutionID, c.LeaderID = a, partner.Int64, leader.Int64
+	return c, err
+}
+
+func get(ctx context.Context, q store.Querier, id int64, forUpdate bool) (Conference, error) {
+	if tx, ok := q.(*store.Tx); ok && forUpdate {
+		if _, err := activity.Lock(ctx, tx, id); errors.Is(err, activity.ErrNotFound) {
+			return Conference{}, ErrNotFound
+		} else if err != nil {
+			return Conference{}, err
+		}
+	}
+	c, err := scanConference(q.QueryRow(ctx, selectConferences+` WHERE a.id = ? AND a.kind IN ('conference', 'workshop')`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Conference{}, ErrNotFound
 	}
 	if err != nil {
 		return Conference{}, fmt.Errorf("conference %d: load: %w", id, err)
 	}
-	c.PartnerInstitutionID, c.LeaderID = partner.Int64, leader.Int64
 	return c, nil
 }
 
@@ -304,26 +307,15 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Conference, int, er
 		where = append(where, `EXISTS (SELECT 1 FROM enrolments e WHERE e.activity_id = a.id AND e.person_id = ? AND e.status <> 'withdrawn')`)
 		args = append(args, f.PersonID)
 	}
-	from := ` FROM activities a JOIN conferences c ON c.activity_id = a.id WHERE ` + strings.Join(where, " AND ")
+	cond := ` WHERE ` + strings.Join(where, " AND ")
 	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM activities a JOIN conferences c ON c.activity_id = a.id`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("conference: count: %w", err)
 	}
 	page, pargs := store.PageClause(f.Limit, f.Offset)
-	ids, err := store.QueryAll(ctx, q, func(s store.Scanner) (int64, error) {
-		var id int64
-		return id, s.Scan(&id)
-	}, `SELECT a.id`+from+` ORDER BY a.start_date DESC, a.id DESC`+page, append(args, pargs...)...)
+	out, err := store.QueryAll(ctx, q, scanConference, selectConferences+cond+` ORDER BY a.start_date DESC, a.id DESC`+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("conference: list: %w", err)
-	}
-	out := make([]Conference, 0, len(ids))
-	for _, id := range ids {
-		c, err := Get(ctx, q, id)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
 	}
 	return out, total, nil
 }

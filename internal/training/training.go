@@ -217,17 +217,7 @@ func Update(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in I
 
 // Get returns one class.
 func Get(ctx context.Context, q store.Querier, id int64) (Class, error) {
-	a, err := activity.Get(ctx, q, id)
-	if errors.Is(err, activity.ErrNotFound) || err == nil && a.Kind != Kind {
-		return Class{}, ErrNotFound
-	}
-	if err != nil {
-		return Class{}, err
-	}
-	c := Class{Activity: a}
-	err = q.QueryRow(ctx, `SELECT t.host_institution_id, t.organiser_zh, t.organiser_en, t.theme_zh, t.theme_en, i.name_zh, i.name_en
-		FROM training_classes t JOIN institutions i ON i.id = t.host_institution_id WHERE t.activity_id = ?`, id).Scan(
-		&c.HostInstitutionID, &c.OrganiserZH, &c.OrganiserEN, &c.ThemeZH, &c.ThemeEN, &c.HostZH, &c.HostEN)
+	c, err := scanClass(q.QueryRow(ctx, selectClasses+` WHERE a.id = ? AND a.kind = ?`, id, Kind))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Class{}, ErrNotFound
 	}
@@ -235,6 +225,18 @@ func Get(ctx context.Context, q store.Querier, id int64) (Class, error) {
 		return Class{}, fmt.Errorf("training %d: load: %w", id, err)
 	}
 	return c, nil
+}
+
+// selectClasses reads a class's activity, details and host in one query.
+var selectClasses = `SELECT ` + activity.Columns("a") + `, t.host_institution_id, t.organiser_zh, t.organiser_en,
+	t.theme_zh, t.theme_en, i.name_zh, i.name_en
+	FROM activities a JOIN training_classes t ON t.activity_id = a.id JOIN institutions i ON i.id = t.host_institution_id`
+
+func scanClass(s store.Scanner) (Class, error) {
+	var c Class
+	a, err := activity.ScanWith(s, &c.HostInstitutionID, &c.OrganiserZH, &c.OrganiserEN, &c.ThemeZH, &c.ThemeEN, &c.HostZH, &c.HostEN)
+	c.Activity = a
+	return c, err
 }
 
 // Filter narrows a list of classes.
@@ -258,26 +260,15 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Class, int, error) 
 		where = append(where, `a.institution_id IN (`+store.Marks(len(f.InstitutionIDs))+`)`)
 		args = append(args, store.Args(f.InstitutionIDs)...)
 	}
-	from := ` FROM activities a JOIN training_classes t ON t.activity_id = a.id WHERE ` + strings.Join(where, " AND ")
+	cond := ` WHERE ` + strings.Join(where, " AND ")
 	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM activities a JOIN training_classes t ON t.activity_id = a.id`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("training: count: %w", err)
 	}
 	page, pargs := store.PageClause(f.Limit, f.Offset)
-	ids, err := store.QueryAll(ctx, q, func(s store.Scanner) (int64, error) {
-		var id int64
-		return id, s.Scan(&id)
-	}, `SELECT a.id`+from+` ORDER BY a.start_date DESC, a.id DESC`+page, append(args, pargs...)...)
+	out, err := store.QueryAll(ctx, q, scanClass, selectClasses+cond+` ORDER BY a.start_date DESC, a.id DESC`+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("training: list: %w", err)
-	}
-	out := make([]Class, 0, len(ids))
-	for _, id := range ids {
-		c, err := Get(ctx, q, id)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
 	}
 	return out, total, nil
 }
