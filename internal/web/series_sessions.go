@@ -28,11 +28,14 @@ func (s *Server) seriesSessionView(r *http.Request, sess session.Session, a acti
 		People: map[int64]person.Person{}, StartsLocal: sess.StartsAt.In(activity.Zone).Format("2006-01-02T15:04"),
 		EndsLocal: sess.EndsAt.In(activity.Zone).Format("2006-01-02T15:04")}
 	for _, l := range sess.Lecturers {
-		if l.PersonID != 0 {
-			if per, err := person.Get(r.Context(), s.db, l.PersonID); err == nil {
-				v.People[l.PersonID] = per
-			}
+		if l.PersonID == 0 {
+			continue
 		}
+		per, err := person.Get(r.Context(), s.db, l.PersonID)
+		if err != nil {
+			return v, err
+		}
+		v.People[l.PersonID] = per
 	}
 	// The list of names is personal data: managers and auditors see it;
 	// everyone else sees the count on the series page.
