@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -53,21 +52,16 @@ func (s *Server) contributionCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="contributions-`+strconv.Itoa(rep.Year)+`.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"year", "type", "title_zh", "title_en", "presenter_id", "presenter_zh", "presenter_en",
+	rows := [][]string{{"year", "type", "title_zh", "title_en", "presenter_id", "presenter_zh", "presenter_en",
 		"presenter_institution", "co_authors", "session", "conference_id", "conference_kind", "conference_zh",
-		"conference_en", "city", "country", "start_date", "end_date"})
-	cell := partnerCSVCell
+		"conference_en", "city", "country", "start_date", "end_date"}}
 	for _, l := range rep.Lines {
-		cw.Write([]string{strconv.Itoa(rep.Year), l.Type, cell(l.TitleZH), cell(l.TitleEN), strconv.FormatInt(l.PersonID, 10),
-			cell(l.PresenterZH), cell(l.PresenterEN), cell(l.PresenterInstitution("en")), cell(l.CoAuthorList()), cell(l.Session),
-			strconv.FormatInt(l.ConferenceID, 10), l.ConferenceKind, cell(l.ConferenceZH), cell(l.ConferenceEN), cell(l.City),
+		rows = append(rows, []string{strconv.Itoa(rep.Year), l.Type, l.TitleZH, l.TitleEN, strconv.FormatInt(l.PersonID, 10),
+			l.PresenterZH, l.PresenterEN, l.PresenterInstitution("en"), l.CoAuthorList(), l.Session,
+			strconv.FormatInt(l.ConferenceID, 10), l.ConferenceKind, l.ConferenceZH, l.ConferenceEN, l.City,
 			l.Country, l.StartDate, l.EndDate})
 	}
-	cw.Flush()
-	return cw.Error()
+	return s.writeCSV(w, "contributions-"+strconv.Itoa(rep.Year)+".csv", rows)
 }
 
 // facultyRecord is a person's classes and contributions.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -89,23 +88,20 @@ func (s *Server) furtherStudyReportCSV(w http.ResponseWriter, r *http.Request) e
 	}
 	rep := page.Report
 	year := strconv.Itoa(rep.Year)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="further-study-`+year+`.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"year", "dimension", "key", "name_zh", "name_en", "trainees", "months"})
-	cw.Write([]string{year, "total", "", "", "", strconv.Itoa(rep.Trainees), strconv.Itoa(rep.Months)})
-	cw.Write([]string{year, "status", "completed", "", "", strconv.Itoa(rep.Completed), ""})
-	cw.Write([]string{year, "status", "in_progress", "", "", strconv.Itoa(rep.InProgress), ""})
-	cw.Write([]string{year, "status", "withdrawn", "", "", strconv.Itoa(rep.Withdrawn), ""})
-	cw.Write([]string{year, "credits", "", "", "", rules.Hundredths(rep.Credits), ""})
+	rows := [][]string{
+		{"year", "dimension", "key", "name_zh", "name_en", "trainees", "months"},
+		{year, "total", "", "", "", strconv.Itoa(rep.Trainees), strconv.Itoa(rep.Months)},
+		{year, "status", "completed", "", "", strconv.Itoa(rep.Completed), ""},
+		{year, "status", "in_progress", "", "", strconv.Itoa(rep.InProgress), ""},
+		{year, "status", "withdrawn", "", "", strconv.Itoa(rep.Withdrawn), ""},
+		{year, "credits", "", "", "", rules.Hundredths(rep.Credits), ""},
+	}
 	for _, dim := range furtherstudy.Dimensions {
 		for _, g := range rep.Groups(dim) {
-			cw.Write([]string{year, dim, partnerCSVCell(g.Key), partnerCSVCell(g.NameZH), partnerCSVCell(g.NameEN),
-				strconv.Itoa(g.Trainees), strconv.Itoa(g.Months)})
+			rows = append(rows, []string{year, dim, g.Key, g.NameZH, g.NameEN, strconv.Itoa(g.Trainees), strconv.Itoa(g.Months)})
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return s.writeCSV(w, "further-study-"+year+".csv", rows)
 }
 
 // departmentsIn reports whether a reviewer's departments (nil: not a

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -78,28 +77,16 @@ func (s *Server) partnersCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="partners.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"institution_id", "name_zh", "name_en", "country", "country_name", "continent", "agreements"})
+	rows := [][]string{{"institution_id", "name_zh", "name_en", "country", "country_name", "continent", "agreements"}}
 	for _, p := range rep.List {
 		ids := make([]string, len(p.AgreementIDs))
 		for i, id := range p.AgreementIDs {
 			ids[i] = fmt.Sprint(id)
 		}
-		cw.Write([]string{fmt.Sprint(p.InstitutionID), partnerCSVCell(p.NameZH), partnerCSVCell(p.NameEN), p.Country, geo.Name(p.Country, "en"),
+		rows = append(rows, []string{fmt.Sprint(p.InstitutionID), p.NameZH, p.NameEN, p.Country, geo.Name(p.Country, "en"),
 			string(p.Continent), strings.Join(ids, " ")})
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// partnerCSVCell keeps a spreadsheet from reading a cell as a formula.
-func partnerCSVCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return s.writeCSV(w, "partners.csv", rows)
 }
 
 func (s *Server) apiPartnersReport(w http.ResponseWriter, r *http.Request) error {
