@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -198,12 +197,7 @@ func (s *Server) agreementDocument(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", d.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="document-`+strconv.FormatInt(d.ID, 10)+`"; filename*=UTF-8''`+url.PathEscape(d.Name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Digest", "sha-256="+d.SHA256)
-	_, err = w.Write(d.Content)
-	return err
+	return writeAttachment(w, "document-"+strconv.FormatInt(d.ID, 10), d.Name, d.ContentType, d.SHA256, d.Content)
 }
 
 func (s *Server) apiAgreementList(w http.ResponseWriter, r *http.Request) error {

@@ -157,13 +157,20 @@ func (s *Server) selfReportDocument(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", d.ContentType)
-	w.Header().Set("Content-Length", strconv.FormatInt(d.Size, 10))
-	w.Header().Set("Content-Disposition", `attachment; filename="evidence-`+strconv.FormatInt(d.ID, 10)+extension(d.ContentType)+`"; filename*=UTF-8''`+attrChars(d.Name))
+	return writeAttachment(w, "evidence-"+strconv.FormatInt(d.ID, 10)+extension(d.ContentType), d.Name, d.ContentType, d.SHA256, d.Content)
+}
+
+// writeAttachment sends a stored file for download: its sniffed type, a
+// plain fallback name and the uploaded name encoded per RFC 8187, its
+// SHA-256, and no sniffing or caching by the browser.
+func writeAttachment(w http.ResponseWriter, fallback, name, contentType, sha256Hex string, content []byte) error {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+fallback+`"; filename*=UTF-8''`+attrChars(name))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Digest", "sha-256="+d.SHA256)
+	w.Header().Set("Digest", "sha-256="+sha256Hex)
 	w.Header().Set("Cache-Control", "private, no-store")
-	_, err = w.Write(d.Content)
+	_, err := w.Write(content)
 	return err
 }
 
