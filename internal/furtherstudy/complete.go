@@ -88,25 +88,25 @@ func Complete(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64, in
 
 // PostCredits brings the trainee's ledger in line with a completed stay:
 // what the host's rule set for the credit year gives minus what was already
-// posted under SourceRef, so running it again (after a rule set is
-// corrected) posts only the difference, and twice posts nothing. It stores
-// the credits and their computation on the application, and returns the
-// entry posted (zero when none was needed).
-func PostCredits(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64) (ledger.Entry, error) {
+// posted under SourceRef (ledger.Reconcile), so running it again (after a
+// rule set is corrected) posts only the difference, and twice posts
+// nothing. It stores the credits and their computation on the application,
+// and returns the number of entries posted.
+func PostCredits(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64) (int, error) {
 	a, err := get(ctx, tx, id, true)
 	if err != nil {
-		return ledger.Entry{}, err
+		return 0, err
 	}
 	if a.Status != Completed {
-		return ledger.Entry{}, validate.Field("status", "furtherstudy.not_completed", a.Status)
+		return 0, validate.Field("status", "furtherstudy.not_completed", a.Status)
 	}
 	profile, err := rules.For(ctx, tx, a.HostInstitutionID, a.CreditYear)
 	if err != nil {
-		return ledger.Entry{}, fmt.Errorf("further study %d: rule set: %w", id, err)
+		return 0, fmt.Errorf("further study %d: rule set: %w", id, err)
 	}
 	host, err := institution.Get(ctx, tx, a.HostInstitutionID)
 	if err != nil {
-		return ledger.Entry{}, err
+		return 0, err
 	}
 	award, full, err := profile.FurtherStudyAward(a.MonthsCompleted)
 	if err != nil {
@@ -125,40 +125,14 @@ func PostCredits(ctx context.Context, tx *store.Tx, actor audit.Actor, id int64)
 	_, err = tx.Exec(ctx, `UPDATE further_study_applications SET credits = ?, full_year = ?, credit_explanation = ?, updated_at = ?
 		WHERE id = ?`, award.Amount, fullFlag, award.Explanation, store.Now(), id)
 	if err != nil {
-		return ledger.Entry{}, fmt.Errorf("further study %d: credits: %w", id, err)
+		return 0, fmt.Errorf("further study %d: credits: %w", id, err)
 	}
-	posted, err := ledger.NetOf(ctx, tx, SourceRef(id))
-	if err != nil {
-		return ledger.Entry{}, err
+	want := map[ledger.Key]ledger.Want{}
+	if award.Amount != 0 {
+		want[ledger.Key{PersonID: a.PersonID, Role: "trainee", Class: award.Class, Category: award.Category}] = ledger.Want{Amount: award.Amount, Evidence: award.Explanation}
 	}
-	var have int64
-	for _, n := range posted {
-		have += n.Amount
-	}
-	if award.Amount == have {
-		return ledger.Entry{}, nil
-	}
-	if have != 0 && len(posted) == 1 && (posted[0].Class != award.Class || posted[0].Category != award.Category) {
-		// A class or category change reverses the old booking in full first.
-		p := ledger.Posting{PersonID: a.PersonID, CreditYear: a.CreditYear, Class: posted[0].Class, Category: posted[0].Category,
-			Amount: -have, Source: "correction", SourceRef: SourceRef(id), Role: "trainee", Evidence: "rule set changed: " + award.Explanation}
-		if _, err := ledger.Post(ctx, tx, actor, p); err != nil {
-			return ledger.Entry{}, fmt.Errorf("further study %d: credits: %w", id, err)
-		}
-		have = 0
-		if award.Amount == 0 {
-			return ledger.Entry{}, nil
-		}
-	}
-	p := ledger.Posting{PersonID: a.PersonID, CreditYear: a.CreditYear, Class: award.Class, Category: award.Category,
-		Amount: award.Amount - have, Source: "further_study", SourceRef: SourceRef(id), Role: "trainee", Evidence: award.Explanation}
-	if have != 0 {
-		p.Source = "correction"
-		p.Evidence = fmt.Sprintf("now %s credits (was %s); %s", rules.Hundredths(award.Amount), rules.Hundredths(have), award.Explanation)
-	}
-	e, err := ledger.Post(ctx, tx, actor, p)
-	if err != nil {
-		return ledger.Entry{}, fmt.Errorf("further study %d: credits: %w", id, err)
-	}
-	return e, nil
+	return ledger.Reconcile(ctx, tx, actor, ledger.Target{SourceRef: SourceRef(id), Source: "further_study", CreditYear: a.CreditYear, Want: want,
+		Recomputed: func(now, was int64) string {
+			return fmt.Sprintf("now %s credits (was %s)", rules.Hundredths(now), rules.Hundredths(was))
+		}})
 }
